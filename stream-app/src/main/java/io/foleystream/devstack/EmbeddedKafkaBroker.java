@@ -1,0 +1,207 @@
+package io.foleystream.devstack;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, bound to
+ * loopback on free ports, for the demo and the integration tests. It supports transactions, so
+ * Kafka Streams can run with {@code exactly_once_v2} against it.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Path logDir;
+  private final boolean deleteLogDirOnClose;
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+
+  private EmbeddedKafkaBroker(Path logDir, boolean deleteLogDirOnClose) {
+    this.logDir = logDir;
+    this.deleteLogDirOnClose = deleteLogDirOnClose;
+    int brokerPort = freeLoopbackPort();
+    int controllerPort = freeLoopbackPort();
+    this.bootstrapServers = "127.0.0.1:" + brokerPort;
+    Properties props = brokerProperties(logDir, brokerPort, controllerPort);
+    formatStorage(props, logDir);
+    this.server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+  }
+
+  /**
+   * Formats a fresh log directory under a new temporary folder, starts the broker and waits until
+   * it answers.
+   *
+   * @return the running broker; close it to stop it and delete its data
+   */
+  public static EmbeddedKafkaBroker start() {
+    try {
+      return start(Files.createTempDirectory("foleystream-kafka-"), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a log directory for the embedded broker", e);
+    }
+  }
+
+  /**
+   * Starts a broker on the given log directory (formatted if it is new), and waits until it answers.
+   *
+   * @param logDir where the broker keeps its logs
+   * @param deleteLogDirOnClose whether {@link #close()} deletes {@code logDir}
+   * @return the running broker
+   */
+  public static EmbeddedKafkaBroker start(Path logDir, boolean deleteLogDirOnClose) {
+    long t0 = System.nanoTime();
+    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, deleteLogDirOnClose);
+    broker.server.startup();
+    broker.awaitReady();
+    LOG.info("Kafka broker ready on {} in {} ms", broker.bootstrapServers,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    return broker;
+  }
+
+  /**
+   * The address clients connect to.
+   *
+   * @return {@code host:port} of the broker's PLAINTEXT listener
+   */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    p.put("listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("log.dirs", logDir.toString());
+    p.put("num.partitions", "1");
+    p.put("default.replication.factor", "1");
+    p.put("min.insync.replicas", "1");
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "5");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "5");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    // Video chunks travel inline up to this size; the default 1 MB is too small for 2 s of 1080p.
+    p.put("message.max.bytes", String.valueOf(16 * 1024 * 1024));
+    // The default dedupe buffer takes 128 MB of heap, too much for a test broker.
+    p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
+    p.put("auto.create.topics.enable", "false");
+    return p;
+  }
+
+  private static void formatStorage(Properties props, Path logDir) {
+    Path propsFile = logDir.resolve("server.properties");
+    try {
+      Files.createDirectories(logDir);
+      try (var out = Files.newBufferedWriter(propsFile)) {
+        props.store(out, "embedded foleystream broker");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + propsFile, e);
+    }
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+      code = StorageTool.execute(new String[] {
+          "format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString(),
+          "--ignore-formatted"}, out);
+    } catch (Exception e) {
+      throw new IllegalStateException("formatting Kafka storage in " + logDir + " failed", e);
+    }
+    if (code != 0) {
+      throw new IllegalStateException("formatting Kafka storage in " + logDir + " failed ("
+          + code + "): " + buffer.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private void awaitReady() {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    Map<String, Object> config = Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+    try (Admin admin = Admin.create(config)) {
+      while (true) {
+        try {
+          admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+          return;
+        } catch (ExecutionException | TimeoutException e) {
+          if (System.nanoTime() > deadline) {
+            close();
+            throw new IllegalStateException(
+                "embedded Kafka broker did not answer within " + READY_TIMEOUT, e);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          close();
+          throw new IllegalStateException("interrupted while waiting for the embedded broker", e);
+        }
+      }
+    }
+  }
+
+  /** Stops the broker and, if it owns its log directory, deletes it. */
+  @Override
+  public void close() {
+    server.shutdown();
+    server.awaitShutdown();
+    if (deleteLogDirOnClose) {
+      deleteRecursively(logDir);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not delete {}", dir, e);
+    }
+  }
+
+  private static int freeLoopbackPort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+}
