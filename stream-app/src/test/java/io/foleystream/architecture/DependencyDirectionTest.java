@@ -68,4 +68,12 @@ class DependencyDirectionTest {
         .allowEmptyShould(true)
         .check(classes);
   }
+
+  @Test
+  void sharedUtilitiesDependOnNoApplicationPackage() {
+    noClasses().that().resideInAnyPackage(ROOT + ".npy..", ROOT + ".devstack..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            ROOT + ".cli..", ROOT + ".topology..", ROOT + ".inference..", ROOT + ".media..")
+        .check(classes);
+  }
 }
