@@ -4,19 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -45,8 +41,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private EmbeddedKafkaBroker(Path logDir, boolean deleteLogDirOnClose) {
     this.logDir = logDir;
     this.deleteLogDirOnClose = deleteLogDirOnClose;
-    int brokerPort = freeLoopbackPort();
-    int controllerPort = freeLoopbackPort();
+    int brokerPort = LoopbackPorts.free();
+    int controllerPort = LoopbackPorts.free();
     this.bootstrapServers = "127.0.0.1:" + brokerPort;
     Properties props = brokerProperties(logDir, brokerPort, controllerPort);
     formatStorage(props, logDir);
@@ -181,27 +177,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     server.shutdown();
     server.awaitShutdown();
     if (deleteLogDirOnClose) {
-      deleteRecursively(logDir);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("could not delete {}", dir, e);
-    }
-  }
-
-  private static int freeLoopbackPort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
+      Directories.deleteRecursively(logDir);
     }
   }
 }
