@@ -11,14 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,7 +37,7 @@ class BrokerRoundTripIT {
   void transactionalAvroRecordsReachAReadCommittedConsumer(EmbeddedKafkaBroker broker)
       throws Exception {
     String topic = "it.broker.roundtrip";
-    createTopic(broker, topic);
+    Topics.create(broker, topic);
     List<StreamControl> sent = List.of(
         StreamControl.newBuilder().setStreamId("cam-1").setPrompt("rain on a tin roof").build(),
         StreamControl.newBuilder().setStreamId("cam-2").setPrompt("crowd cheering").build());
@@ -75,13 +72,6 @@ class BrokerRoundTripIT {
       }
     }
     assertEquals(sent, received);
-  }
-
-  private static void createTopic(EmbeddedKafkaBroker broker, String topic)
-      throws ExecutionException, InterruptedException {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-    }
   }
 
   private static byte[] encode(StreamControl control) throws IOException {
