@@ -24,13 +24,14 @@ import java.util.regex.Pattern;
 public final class JavaRuntimeLocator {
 
   private static final Pattern RELEASE_VERSION =
-      Pattern.compile("^JAVA_VERSION=\"?(\\d+)(?:[.\"].*)?$", Pattern.MULTILINE);
-  private static final Pattern VERSION_OUTPUT = Pattern.compile("version \"(\\d+)(?:[.\"-])");
+      Pattern.compile("^JAVA_VERSION=\"?(?:1\\.)?(\\d+)", Pattern.MULTILINE);
+  private static final Pattern VERSION_OUTPUT = Pattern.compile("version \"(?:1\\.)?(\\d+)");
   private static final Path SYSTEM_JVMS = Path.of("/usr/lib/jvm");
 
   private final String propertyName;
   private final String environmentName;
   private final Map<String, String> environment;
+  private final Path runningJvm;
   private final Path systemJvms;
 
   /**
@@ -38,14 +39,16 @@ public final class JavaRuntimeLocator {
    * @param environmentName environment variable that may name the runtime
    */
   public JavaRuntimeLocator(String propertyName, String environmentName) {
-    this(propertyName, environmentName, System.getenv(), SYSTEM_JVMS);
+    this(propertyName, environmentName, System.getenv(),
+        Path.of(System.getProperty("java.home")), SYSTEM_JVMS);
   }
 
   JavaRuntimeLocator(String propertyName, String environmentName, Map<String, String> environment,
-      Path systemJvms) {
+      Path runningJvm, Path systemJvms) {
     this.propertyName = propertyName;
     this.environmentName = environmentName;
     this.environment = environment;
+    this.runningJvm = runningJvm;
     this.systemJvms = systemJvms;
   }
 
@@ -75,7 +78,7 @@ public final class JavaRuntimeLocator {
     List<Path> candidates = new ArrayList<>();
     Optional.ofNullable(environment.get("JAVA_HOME")).filter(home -> !home.isBlank())
         .ifPresent(home -> candidates.add(Path.of(home)));
-    candidates.add(Path.of(System.getProperty("java.home")));
+    candidates.add(runningJvm);
     candidates.addAll(systemJdks());
     for (Path home : candidates) {
       Path java = executable(home);
@@ -87,7 +90,7 @@ public final class JavaRuntimeLocator {
     }
     throw new IllegalStateException(purpose + " needs a Java " + minimumVersion
         + " or newer runtime and none was found. Install one (for example Temurin 25 under "
-        + SYSTEM_JVMS + ") or point the system property " + propertyName
+        + systemJvms + ") or point the system property " + propertyName
         + " or the environment variable " + environmentName
         + " at its home directory. Looked at: " + String.join(", ", checked));
   }
@@ -140,8 +143,7 @@ public final class JavaRuntimeLocator {
       if (!matcher.find()) {
         return OptionalInt.empty();
       }
-      int major = Integer.parseInt(matcher.group(1));
-      return OptionalInt.of(major == 1 ? 8 : major);
+      return OptionalInt.of(Integer.parseInt(matcher.group(1)));
     } catch (IOException e) {
       return OptionalInt.empty();
     } catch (InterruptedException e) {
