@@ -3,9 +3,9 @@ package io.foleystream.schemas.registry;
 import org.apache.avro.Schema;
 
 /**
- * The schema-registry operations foleystream needs, as defined by the Confluent Schema Registry REST
- * API. Implementations: {@link RestSchemaRegistry} (any Confluent-compatible server, Apicurio's
- * {@code /apis/ccompat/v7} included), {@link CachingSchemaRegistry} (caches in front of another),
+ * The schema-registry operations foleystream needs, as defined by the Confluent Schema Registry
+ * REST API. Implementations: {@link RestSchemaRegistry} (any Confluent-compatible server,
+ * Apicurio's {@code /apis/ccompat/v7} included), {@link CachingSchemaRegistry} (caches in front of another),
  * {@link InMemorySchemaRegistry} (tests). Each method maps onto one call of Confluent's own
  * {@code SchemaRegistryClient}, so a user who has that client can adapt it to this interface.
  *

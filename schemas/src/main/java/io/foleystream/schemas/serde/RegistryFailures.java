@@ -34,8 +34,8 @@ final class RegistryFailures {
   /** A failure while the deserializer fetched a writer schema. */
   static AvroSerdeException whileDeserializing(SchemaRegistryException e, String topic,
       int schemaId) {
-    String context = "cannot deserialize a record from topic '" + topic + "' written with schema id "
-        + schemaId;
+    String context = "cannot deserialize a record from topic '" + topic
+        + "' written with schema id " + schemaId;
     if (e instanceof RegistryUnavailableException) {
       return new RegistryUnreachableException(context + ": " + e.getMessage(), e);
     }

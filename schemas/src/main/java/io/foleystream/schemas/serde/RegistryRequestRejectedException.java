@@ -1,6 +1,9 @@
 package io.foleystream.schemas.serde;
 
-/** The registry refused a lookup for a reason other than an unknown id (credentials, say). The cause is the registry's answer. */
+/**
+ * The registry refused a lookup for a reason other than an unknown id (credentials, say). The
+ * cause is the registry's answer.
+ */
 public final class RegistryRequestRejectedException extends AvroSerdeException {
 
   private static final long serialVersionUID = 1L;

@@ -1,6 +1,9 @@
 package io.foleystream.schemas.serde;
 
-/** The registry could not be reached within the configured retries and the answer was not cached. The cause is the registry client's last failure. */
+/**
+ * The registry could not be reached within the configured retries and the answer was not cached.
+ * The cause is the registry client's last failure.
+ */
 public final class RegistryUnreachableException extends AvroSerdeException {
 
   private static final long serialVersionUID = 1L;

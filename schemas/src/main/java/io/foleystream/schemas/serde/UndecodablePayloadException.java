@@ -1,6 +1,9 @@
 package io.foleystream.schemas.serde;
 
-/** The payload's Avro body cannot be decoded with its writer schema, or the writer schema cannot be resolved to the reader's record type. */
+/**
+ * The payload's Avro body cannot be decoded with its writer schema, or the writer schema cannot be
+ * resolved to the reader's record type.
+ */
 public final class UndecodablePayloadException extends AvroSerdeException {
 
   private static final long serialVersionUID = 1L;

@@ -1,6 +1,9 @@
 package io.foleystream.schemas.serde;
 
-/** The payload does not start with the Confluent wire format's magic byte 0: it was not written by a Confluent-compatible serializer (or is not Avro at all). */
+/**
+ * The payload does not start with the Confluent wire format's magic byte 0: it was not written by
+ * a Confluent-compatible serializer (or is not Avro at all).
+ */
 public final class UnknownMagicByteException extends AvroSerdeException {
 
   private static final long serialVersionUID = 1L;

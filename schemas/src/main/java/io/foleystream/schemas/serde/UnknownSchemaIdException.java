@@ -1,6 +1,9 @@
 package io.foleystream.schemas.serde;
 
-/** The payload names a schema id the registry does not know (it was written against another registry, or the registry lost its data). The cause is the registry's answer. */
+/**
+ * The payload names a schema id the registry does not know (it was written against another
+ * registry, or the registry lost its data). The cause is the registry's answer.
+ */
 public final class UnknownSchemaIdException extends AvroSerdeException {
 
   private static final long serialVersionUID = 1L;
