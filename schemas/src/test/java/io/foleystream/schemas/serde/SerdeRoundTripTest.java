@@ -2,8 +2,10 @@ package io.foleystream.schemas.serde;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.SampleRecords;
 import io.foleystream.schemas.TopLevelSchemas;
 import io.foleystream.schemas.registry.InMemorySchemaRegistry;
@@ -52,6 +54,30 @@ class SerdeRoundTripTest {
     for (Schema schema : TopLevelSchemas.all()) {
       assertTrue(sampled.contains(schema.getFullName()), "no sample of " + schema.getFullName());
     }
+  }
+
+  @Test
+  void aSerdeCreatedByNameGetsItsClassAndRegistryFromTheConfiguration() {
+    SpecificAvroSerde<AudioChunk> serde = new SpecificAvroSerde<>();
+    serde.configure(Map.of("schema.registry.url", "mock://round-trip",
+        "specific.avro.value.type", AudioChunk.class.getName()), false);
+    try {
+      byte[] payload = serde.serializer().serialize(TOPIC, SampleRecords.audioChunk());
+
+      assertEquals(SampleRecords.audioChunk(), serde.deserializer().deserialize(TOPIC, payload));
+      assertEquals(1, InMemorySchemaRegistry.forScope("round-trip")
+          .latest(TOPIC + "-value").version());
+    } finally {
+      InMemorySchemaRegistry.dropScope("round-trip");
+    }
+  }
+
+  @Test
+  void aDeserializerWithoutRecordClassSaysWhichSettingIsMissing() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SpecificAvroDeserializer<>().configure(
+            Map.of("schema.registry.url", "mock://x"), true));
+    assertTrue(e.getMessage().contains("specific.avro.key.type"), e.getMessage());
   }
 
   @Test
