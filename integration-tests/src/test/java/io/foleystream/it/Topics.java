@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -16,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -47,16 +46,16 @@ final class Topics {
     }
   }
 
-  /** Reads the first {@code count} records of a topic from the beginning, within 30 s. */
+  /** Reads the first {@code count} records of a single-partition topic, within 30 s. */
   static <V> List<ConsumerRecord<String, V>> consume(EmbeddedKafkaBroker broker, String topic,
       Deserializer<V> deserializer, int count) {
     List<ConsumerRecord<String, V>> received = new ArrayList<>();
+    // Assigned rather than subscribed: no consumer group to join, so reading starts at once.
     try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
         new StringDeserializer(), deserializer)) {
-      consumer.subscribe(Set.of(topic));
+      consumer.assign(List.of(new TopicPartition(topic, 0)));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (received.size() < count && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(received::add);
