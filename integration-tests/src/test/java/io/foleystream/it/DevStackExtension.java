@@ -50,8 +50,8 @@ public final class DevStackExtension implements ParameterResolver, AfterEachCall
     return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
   }
 
-  private static final class BrokerResource
-      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  /** Closed by JUnit when the root store closes, as every AutoCloseable value in it is. */
+  private static final class BrokerResource implements AutoCloseable {
     private final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
 
     @Override
@@ -60,8 +60,8 @@ public final class DevStackExtension implements ParameterResolver, AfterEachCall
     }
   }
 
-  private static final class RegistryResource
-      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  /** Closed by JUnit when the root store closes, as every AutoCloseable value in it is. */
+  private static final class RegistryResource implements AutoCloseable {
     private final ApicurioRegistryServer registry = ApicurioRegistryServer.start();
 
     @Override
