@@ -55,6 +55,8 @@ class SchemaCompatibilityIT {
     Schema breaking = SchemaEdits.withField(evolved,
         "{\"name\": \"cameraModel\", \"type\": \"string\"}");
 
+    assertTrue(registry.testCompatibility(subject, breaking).compatible(),
+        "a subject that does not exist yet accepts anything");
     int first = new SubjectRegistrar(registry).register(subject, CURRENT);
     assertEquals(CompatibilityLevel.BACKWARD, registry.compatibility(subject));
     int second = registry.register(subject, evolved);
