@@ -225,9 +225,13 @@ public final class ChunkSegmenter {
     }
     Bus bus = pipeline.getBus();
     bus.connect((Bus.EOS) src -> events.add(new EndOfStream()));
+    GStreamerErrors errors = new GStreamerErrors();
     bus.connect((Bus.ERROR) (src, code, message) -> events.add(new Failure(
-        GStreamerErrors.fromBus(src == null ? "?" : src.getName(), message))));
-    bus.connect((Bus.MESSAGE) (b, message) -> onElementMessage(message, events));
+        errors.translate(src == null ? "?" : src.getName(), message))));
+    bus.connect((Bus.MESSAGE) (b, message) -> {
+      errors.observe(message);
+      onElementMessage(message, events);
+    });
     return pipeline;
   }
 

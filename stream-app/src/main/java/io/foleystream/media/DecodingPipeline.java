@@ -15,8 +15,6 @@ import org.freedesktop.gstreamer.Sample;
 import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.elements.AppSink;
 import org.freedesktop.gstreamer.elements.AppSrc;
-import org.freedesktop.gstreamer.message.Message;
-import org.freedesktop.gstreamer.message.MessageType;
 
 /**
  * One GStreamer decoding pipeline, {@code <source> ! decodebin ! videoscale ! videoconvert !
@@ -40,9 +38,9 @@ final class DecodingPipeline implements AutoCloseable {
   private final Element formatFilter;
   private final AppSink appSink;
   private final AtomicReference<MediaException> failure = new AtomicReference<>();
+  private final GStreamerErrors errors = new GStreamerErrors();
   private volatile boolean videoLinked;
   private volatile boolean noMorePads;
-  private volatile boolean missingVideoDecoder;
   private volatile byte[] input = new byte[0];
   private final AtomicLong inputOffset = new AtomicLong();
   private byte[] pixels = new byte[0];
@@ -68,9 +66,9 @@ final class DecodingPipeline implements AutoCloseable {
     decodebin.connect((Element.PAD_ADDED) this::linkVideoPad);
     decodebin.connect((Element.NO_MORE_PADS) element -> noMorePads = true);
     Bus bus = pipeline.getBus();
-    bus.connect((Bus.MESSAGE) (b, message) -> noteMissingDecoder(message));
+    bus.connect((Bus.MESSAGE) (b, message) -> errors.observe(message));
     bus.connect((Bus.ERROR) (src, code, message) -> failure.compareAndSet(null,
-        withoutVideo(GStreamerErrors.fromBus(src == null ? "?" : src.getName(), message))));
+        errors.translate(src == null ? "?" : src.getName(), message)));
   }
 
   /** A pipeline fed from memory through appsrc, for chunks. */
@@ -153,32 +151,11 @@ final class DecodingPipeline implements AutoCloseable {
     pipeline.dispose();
   }
 
-  /** decodebin reports a missing decoder for every stream it cannot decode before failing. */
-  private void noteMissingDecoder(Message message) {
-    if (message.getType() == MessageType.ELEMENT && message.getStructure() != null
-        && message.getStructure().getName().equals("missing-plugin")
-        && message.getStructure().toString().contains("video/")) {
-      missingVideoDecoder = true;
-    }
-  }
-
-  /**
-   * decodebin fails with the same "missing a plug-in" error whether a video decoder is missing
-   * or the input has no video at all (only video is exposed); tell the two apart.
-   */
-  private MediaException withoutVideo(MediaException error) {
-    if (error.reason() == MediaException.Reason.UNSUPPORTED_CODEC && !missingVideoDecoder) {
-      return new MediaException(MediaException.Reason.NO_VIDEO,
-          "no video stream (" + error.getMessage() + ")");
-    }
-    return error;
-  }
-
   private void start() {
     failure.set(null);
     videoLinked = false;
     noMorePads = false;
-    missingVideoDecoder = false;
+    errors.reset();
     formatFilter.set("caps", new Caps("video/x-raw,format=RGB"));
     pipeline.play();
   }
