@@ -23,13 +23,15 @@ import org.freedesktop.gstreamer.elements.AppSrc;
  * <p>decodebin's video pad is linked by hand in its pad-added callback, so the pipeline can go
  * back to NULL after an input and decode the next one (a pipeline from {@code parseLaunch}
  * links decodebin only once). Only video is exposed; audio and subtitles are never decoded. The
- * appsink holds at most two frames, so memory stays at a few frames whatever the input length.
+ * appsink queues at most {@value #QUEUED_FRAMES} frames (enough for the decoder to run ahead while
+ * the calling thread preprocesses), so memory stays at a few frames whatever the input length.
  * Every sample, buffer and caps object pulled is disposed before the next pull.
  */
 final class DecodingPipeline implements AutoCloseable {
 
   private static final long PULL_SLICE_NS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final int FEED_BLOCK_BYTES = 1 << 20;
+  private static final int QUEUED_FRAMES = 6;
 
   private final DecoderSettings settings;
   private final Pipeline pipeline;
@@ -53,7 +55,8 @@ final class DecodingPipeline implements AutoCloseable {
           + " ! decodebin name=dec caps=video/x-raw(ANY) expose-all-streams=false"
           + " videoscale name=scale add-borders=false ! videoconvert"
           + " ! capsfilter name=format caps=video/x-raw,format=RGB"
-          + " ! appsink name=sink sync=false max-buffers=6 drop=false enable-last-sample=false");
+          + " ! appsink name=sink sync=false drop=false enable-last-sample=false max-buffers="
+          + QUEUED_FRAMES);
     } catch (RuntimeException e) {
       throw new MediaException(MediaException.Reason.GSTREAMER_UNAVAILABLE,
           "cannot build the decoding pipeline (GStreamer base plugins installed?): " + e, e);
@@ -286,5 +289,4 @@ final class DecodingPipeline implements AutoCloseable {
       caps.dispose();
     }
   }
-
 }

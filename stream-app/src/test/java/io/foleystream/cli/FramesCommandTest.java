@@ -6,31 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foleystream.npy.NpyArray;
 import io.foleystream.npy.NpyDtype;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class FramesCommandTest {
 
   @TempDir static Path dir;
   private static Path video;
-
-  private record Result(int exitCode, String out, String err) {}
-
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = FoleystreamCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
 
   @BeforeAll
   static void makeVideo() throws Exception {
@@ -45,7 +30,7 @@ class FramesCommandTest {
   @Test
   void writesTheWindowsModelInputsAndFrameTimes() throws Exception {
     Path out = dir.resolve("out");
-    Result result = run("frames", "--video", video.toString(), "--start", "0.5",
+    CliRun result = CliRun.of("frames", "--video", video.toString(), "--start", "0.5",
         "--duration", "2", "--out", out.toString());
     assertEquals(0, result.exitCode(), result.err());
     assertTrue(result.out().contains("CLIP: 16 of 16"), result.out());
@@ -67,7 +52,7 @@ class FramesCommandTest {
 
   @Test
   void reportsAWindowThatRunsPastTheEnd() {
-    Result result = run("frames", "--video", video.toString(), "--start", "2",
+    CliRun result = CliRun.of("frames", "--video", video.toString(), "--start", "2",
         "--out", dir.resolve("late").toString());
     assertEquals(0, result.exitCode(), result.err());
     assertTrue(result.out().contains("CLIP: 8 of 64 grid points have a frame (the video ends"),
@@ -76,7 +61,7 @@ class FramesCommandTest {
 
   @Test
   void anUnreadableVideoIsExitCodeOne() {
-    Result result = run("frames", "--video", dir.resolve("missing.mp4").toString(), "--out",
+    CliRun result = CliRun.of("frames", "--video", dir.resolve("missing.mp4").toString(), "--out",
         dir.resolve("x").toString());
     assertEquals(1, result.exitCode());
     assertTrue(result.err().contains("IO"), result.err());
@@ -84,12 +69,12 @@ class FramesCommandTest {
 
   @Test
   void helpDescribesTheOutputs() {
-    Result result = run("frames", "--help");
+    CliRun result = CliRun.of("frames", "--help");
     assertEquals(0, result.exitCode());
     for (String word : new String[] {"--video", "--start", "--duration", "--out", "clip.npy",
         "sync_pts.npy"}) {
       assertTrue(result.out().contains(word), word + " missing from:\n" + result.out());
     }
-    assertTrue(run("--help").out().contains("frames"));
+    assertTrue(CliRun.of("--help").out().contains("frames"));
   }
 }
