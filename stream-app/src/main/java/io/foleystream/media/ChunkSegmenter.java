@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #run} blocks on the calling thread until the source ends or {@link #stop} is called
  * from another thread; chunks are delivered on the calling thread, in order. Fragments pass
- * through a private temporary directory and are deleted once read.
+ * through a private temporary directory and are deleted once read. One segmenter runs one source
+ * at a time.
  */
 public final class ChunkSegmenter {
 

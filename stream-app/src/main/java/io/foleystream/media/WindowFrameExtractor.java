@@ -90,7 +90,8 @@ public final class WindowFrameExtractor implements AutoCloseable {
 
   /**
    * Samples and preprocesses a window of a local video file, whose timeline starts at its first
-   * frame (time 0). The file is decoded from the start up to the window end.
+   * frame (time 0). The file is decoded from the start up to the window end; the per-chunk frame
+   * limit does not apply.
    *
    * @param file a video file in any container and codec GStreamer reads
    * @param windowStartUs window start, microseconds after the first frame
@@ -104,8 +105,11 @@ public final class WindowFrameExtractor implements AutoCloseable {
       throw new MediaException(MediaException.Reason.IO, file + ": not a readable file");
     }
     WindowSink sink = new WindowSink(windowStartUs, durationUs);
+    DecoderSettings wholeFile = new DecoderSettings(settings.maxFrameWidth(),
+        settings.maxFrameHeight(), Integer.MAX_VALUE, settings.maxChunkBytes(),
+        settings.stallTimeoutMs(), settings.timingToleranceUs());
     try (DecodingPipeline pipeline =
-        DecodingPipeline.forFile(file.toAbsolutePath().toString(), settings)) {
+        DecodingPipeline.forFile(file.toAbsolutePath().toString(), wholeFile)) {
       pipeline.decodeFile(new StreamClock(file.toString(), 0, -1, 0), sink, file.toString());
     }
     return sink.finish();

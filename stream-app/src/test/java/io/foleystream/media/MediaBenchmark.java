@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -96,15 +95,14 @@ public final class MediaBenchmark {
   }
 
   private static Timing timeGst(Path clip, String tail) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S",
-        "gst-launch-1.0", "-q", "filesrc", "location=" + clip, "!", "tsdemux", "!", "h264parse",
-        "!", "avdec_h264", "!"));
-    cmd.addAll(Arrays.asList(tail.split(" ")));
-    cmd.addAll(List.of("!", "fakesink"));
+    String pipeline = "filesrc location=" + clip + " ! tsdemux ! h264parse ! avdec_h264 ! " + tail
+        + " ! fakesink";
+    List<String> cmd = List.of("bash", "-c",
+        "TIMEFORMAT='%R %U %S'; time gst-launch-1.0 -q " + pipeline);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
+      throw new IllegalStateException(pipeline + ": " + out);
     }
     String[] last = out.substring(out.lastIndexOf('\n') + 1).split(" ");
     return new Timing(Double.parseDouble(last[0]),
