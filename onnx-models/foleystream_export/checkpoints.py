@@ -230,6 +230,9 @@ class VocoderFormat(CheckpointFormat):
                 out[name] = tensor
         return out
 
+    def finish(self, module):
+        module.refresh_filters()
+
     def module_tensors(self, state_dict):
         out = {}
         for name, tensor in state_dict.items():

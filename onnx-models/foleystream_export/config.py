@@ -76,6 +76,8 @@ class NetworkConfig:
     v2: bool
     mlp_ratio: float = 4.0
     text_len: int = 77
+    #: SwiGLU widths are rounded up to a multiple of this (the reference's ``multiple_of``).
+    swiglu_multiple_of: int = 256
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,13 +188,26 @@ class ModelSetConfig:
     bpe_merges: int
     checkpoints: Optional[CheckpointNames] = None
     description: str = ""
+    #: A merges file that belongs to the configuration (the tiny set's truncated vocabulary),
+    #: relative to the configuration file; absent, the exporter uses open_clip's or ``--bpe``.
+    bpe_file: Optional[str] = None
+    #: Directory of the configuration file (not part of the configuration itself).
+    source_dir: Optional[str] = dataclasses.field(default=None, compare=False)
 
     @property
     def vocab_size(self) -> int:
         return 2 * 256 + self.bpe_merges + 2
 
+    @property
+    def bpe_path(self) -> Optional[pathlib.Path]:
+        if self.bpe_file is None:
+            return None
+        return pathlib.Path(self.source_dir or ".") / self.bpe_file
+
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        del data["source_dir"]
+        return data
 
 
 def _build(cls, data, where: str):
@@ -215,9 +230,12 @@ def _tuples(value):
     return tuple(_tuples(v) if isinstance(v, list) else v for v in value)
 
 
-def from_dict(data: dict) -> ModelSetConfig:
+def from_dict(data: dict, source_dir: Optional[str] = None) -> ModelSetConfig:
     """Builds and validates a configuration from its JSON form."""
     data = dict(data)
+    if "source_dir" in data:
+        raise ConfigError("config: unknown key(s) ['source_dir']")
+    data["source_dir"] = source_dir
     parts = {
         "sequence": lambda d: _build(SequenceConfig, d, "sequence"),
         "network": lambda d: _build(NetworkConfig, d, "network"),
@@ -302,7 +320,7 @@ def load(path) -> ModelSetConfig:
         data = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as error:
         raise ConfigError(f"cannot read configuration {path}: {error}") from None
-    return from_dict(data)
+    return from_dict(data, str(path.resolve().parent))
 
 
 def builtin(variant: str) -> ModelSetConfig:

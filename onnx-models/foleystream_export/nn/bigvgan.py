@@ -28,39 +28,51 @@ class SnakeBeta(nn.Module):
         return x + (1.0 / (beta + 1e-9)) * torch.sin(x * alpha).pow(2)
 
 
-class UpSample1d(nn.Module):
-    """x2 upsampling: replicate-pad 5, depthwise transposed conv with the low-pass taps (x2), crop 15."""
+def replicate_pad(x, left: int, right: int):
+    """Edge padding along time, spelled as a concatenation (exports to one Concat node)."""
+    return torch.cat([x[..., :1]] * left + [x] + [x[..., -1:]] * right, dim=-1)
 
-    def __init__(self):
+
+class AntiAliasFilter(nn.Module):
+    """The 12-tap Kaiser-sinc low-pass filter, applied depthwise to ``channels`` channels.
+
+    ``filter`` is the checkpoint's ``[1, 1, 12]`` buffer; ``depthwise`` is the same taps for every
+    channel, the weight of the grouped convolution, rebuilt by :meth:`refresh` after a load.
+    """
+
+    def __init__(self, channels: int):
         super().__init__()
+        self.channels = channels
         self.register_buffer("filter", tables.kaiser_sinc_filter(0.25, 0.3, FILTER_TAPS))
+        self.register_buffer("depthwise", self.filter.repeat(channels, 1, 1), persistent=False)
+
+    def refresh(self):
+        self.depthwise = self.filter.repeat(self.channels, 1, 1)
+
+
+class UpSample1d(AntiAliasFilter):
+    """x2 upsampling: replicate-pad 5, transposed conv with the low-pass taps (x2), crop 15."""
 
     def forward(self, x):
-        channels = x.shape[1]
         pad = FILTER_TAPS // 2 - 1
         crop = pad * 2 + (FILTER_TAPS - 2) // 2
-        x = F.pad(x, (pad, pad), mode="replicate")
-        x = 2 * F.conv_transpose1d(x, self.filter.expand(channels, -1, -1), stride=2, groups=channels)
+        x = replicate_pad(x, pad, pad)
+        x = 2 * F.conv_transpose1d(x, self.depthwise, stride=2, groups=self.channels)
         return x[..., crop:-crop]
 
 
-class LowPassFilter1d(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.register_buffer("filter", tables.kaiser_sinc_filter(0.25, 0.3, FILTER_TAPS))
-
+class LowPassFilter1d(AntiAliasFilter):
     def forward(self, x):
-        channels = x.shape[1]
-        x = F.pad(x, (FILTER_TAPS // 2 - 1, FILTER_TAPS // 2), mode="replicate")
-        return F.conv1d(x, self.filter.expand(channels, -1, -1), stride=2, groups=channels)
+        x = replicate_pad(x, FILTER_TAPS // 2 - 1, FILTER_TAPS // 2)
+        return F.conv1d(x, self.depthwise, stride=2, groups=self.channels)
 
 
 class DownSample1d(nn.Module):
     """x2 downsampling: replicate-pad (5, 6), depthwise strided conv with the low-pass taps."""
 
-    def __init__(self):
+    def __init__(self, channels: int):
         super().__init__()
-        self.lowpass = LowPassFilter1d()
+        self.lowpass = LowPassFilter1d(channels)
 
     def forward(self, x):
         return self.lowpass(x)
@@ -72,8 +84,8 @@ class Activation1d(nn.Module):
     def __init__(self, channels: int):
         super().__init__()
         self.act = SnakeBeta(channels)
-        self.upsample = UpSample1d()
-        self.downsample = DownSample1d()
+        self.upsample = UpSample1d(channels)
+        self.downsample = DownSample1d(channels)
 
     def forward(self, x):
         return self.downsample(self.act(self.upsample(x)))
@@ -122,6 +134,12 @@ class BigVGAN(nn.Module):
         last = ch // 2 ** len(self.ups)
         self.activation_post = Activation1d(last)
         self.conv_post = nn.Conv1d(last, 1, 7, padding=3, bias=cfg.final_bias)
+
+    def refresh_filters(self):
+        """Rebuilds every per-channel filter from the loaded ``filter`` buffers."""
+        for module in self.modules():
+            if isinstance(module, AntiAliasFilter):
+                module.refresh()
 
     def forward(self, mel):
         x = self.conv_pre(mel)

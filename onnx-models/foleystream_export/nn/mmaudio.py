@@ -30,16 +30,24 @@ def modulate(x, shift, scale):
     return x * (1 + scale) + shift
 
 
-def layer_norm(x):
-    """LayerNorm over the width without affine parameters (eps 1e-5)."""
-    return F.layer_norm(x, (x.shape[-1],), eps=1e-5)
+def layer_norm(x, dim: int):
+    """LayerNorm over the width ``dim`` without affine parameters (eps 1e-5).
+
+    The unit scale is passed explicitly: torch 1.13 exports a scale-less layer_norm with an empty
+    scale input, which ONNX's LayerNormalization does not allow.
+    """
+    return F.layer_norm(x, (dim,), torch.ones(dim, dtype=x.dtype), None, eps=1e-5)
 
 
-def apply_rope(x, rot):
-    """Rotates adjacent channel pairs (2j, 2j+1) of ``x [B, H, N, d]`` by the table ``rot``."""
+def apply_rope(x, rot_even, rot_odd):
+    """Rotates adjacent channel pairs (2j, 2j+1) of ``x [B, H, N, d]``.
+
+    ``rot_even``/``rot_odd`` are the two columns ``[cos, sin]`` and ``[-sin, cos]`` of the
+    reference's ``[1, N, d/2, 2, 2]`` table, which multiply the even and the odd channel.
+    """
     x32 = x.float()
     pairs = x32.reshape(*x32.shape[:-1], -1, 1, 2)
-    out = rot[..., 0] * pairs[..., 0] + rot[..., 1] * pairs[..., 1]
+    out = rot_even * pairs[..., 0] + rot_odd * pairs[..., 1]
     return out.reshape(x.shape).to(x.dtype)
 
 
@@ -63,7 +71,7 @@ class SelfAttentionProjections(nn.Module):
         qkv = self.qkv(x).reshape(-1, n, self.num_heads, self.head_dim, 3).permute(4, 0, 2, 1, 3)
         q, k, v = self.q_norm(qkv[0]), self.k_norm(qkv[1]), qkv[2]
         if rot is not None:
-            q, k = apply_rope(q, rot), apply_rope(k, rot)
+            q, k = apply_rope(q, *rot), apply_rope(k, *rot)
         return q, k, v
 
 
@@ -99,14 +107,14 @@ class StreamBlock(nn.Module):
         """Returns ``(q, k, v)`` and the modulation chunks the post-attention half needs."""
         mod = self.adaLN_modulation(c)
         shift_msa, scale_msa = mod[..., : self.dim], mod[..., self.dim: 2 * self.dim]
-        h = modulate(layer_norm(x), shift_msa, scale_msa)
+        h = modulate(layer_norm(x, self.dim), shift_msa, scale_msa)
         return self.attn(h, rot), mod
 
     def post_attention(self, x, attn_out, mod):
         d = self.dim
         gate_msa, shift_mlp, scale_mlp, gate_mlp = (mod[..., i * d: (i + 1) * d] for i in range(2, 6))
         x = x + self.linear1(attn_out) * gate_msa
-        r = modulate(layer_norm(x), shift_mlp, scale_mlp)
+        r = modulate(layer_norm(x, d), shift_mlp, scale_mlp)
         return x + self.ffn(r) * gate_mlp
 
     def forward(self, x, c, rot):
@@ -168,13 +176,14 @@ class FinalLayer(nn.Module):
 
     def __init__(self, dim: int, out_dim: int):
         super().__init__()
+        self.dim = dim
         self.adaLN_modulation = nn.Sequential(nn.SiLU(), nn.Linear(dim, 2 * dim))
         self.conv = ChannelLastConv1d(dim, out_dim, kernel_size=7, padding=3)
 
     def forward(self, x, c):
         mod = self.adaLN_modulation(c)
-        d = x.shape[-1]
-        return self.conv(modulate(layer_norm(x), mod[..., :d], mod[..., d:]))
+        d = self.dim
+        return self.conv(modulate(layer_norm(x, d), mod[..., :d], mod[..., d:]))
 
 
 class MMAudio(nn.Module):
@@ -187,7 +196,7 @@ class MMAudio(nn.Module):
     def __init__(self, cfg, latent_len: int, clip_len: int, sync_len: int):
         super().__init__()
         d = cfg.hidden_dim
-        hidden = swiglu_hidden_dim(d, cfg.mlp_ratio)
+        hidden = swiglu_hidden_dim(d, cfg.mlp_ratio, cfg.swiglu_multiple_of)
         self.latent_len, self.clip_len, self.sync_len = latent_len, clip_len, sync_len
         self.text_len = cfg.text_len
 
@@ -220,9 +229,13 @@ class MMAudio(nn.Module):
             [StreamBlock(d, cfg.num_heads, hidden, kernel_size=3) for _ in range(cfg.fused_depth)])
 
         head_dim = d // cfg.num_heads
-        self.register_buffer("latent_rot", tables.rope_rotations(latent_len, head_dim), persistent=False)
-        self.register_buffer(
-            "clip_rot", tables.rope_rotations(clip_len, head_dim, latent_len / clip_len), persistent=False)
+        # The RoPE tables as their two columns, kept as separate constants so that every block of
+        # the exported graph shares the same two initialisers.
+        rotations = {"latent_rot": tables.rope_rotations(latent_len, head_dim),
+                     "clip_rot": tables.rope_rotations(clip_len, head_dim, latent_len / clip_len)}
+        for name, rot in rotations.items():
+            self.register_buffer(f"{name}_even", rot[..., 0].contiguous(), persistent=False)
+            self.register_buffer(f"{name}_odd", rot[..., 1].contiguous(), persistent=False)
         self.register_buffer(
             "sync_index", torch.from_numpy(tables.nearest_exact_index(sync_len, latent_len)), persistent=False)
 
@@ -259,10 +272,12 @@ class MMAudio(nn.Module):
         global_c = self.global_cond_mlp(clip_c + text_c)
         global_c = (self.t_embed(t) + global_c).unsqueeze(1)
         extended_c = global_c + sync_f
+        latent_rot = (self.latent_rot_even, self.latent_rot_odd)
+        clip_rot = (self.clip_rot_even, self.clip_rot_odd)
         for block in self.joint_blocks:
-            latent, clip_f, text_f = block(latent, clip_f, text_f, global_c, extended_c, self.latent_rot, self.clip_rot)
+            latent, clip_f, text_f = block(latent, clip_f, text_f, global_c, extended_c, latent_rot, clip_rot)
         for block in self.fused_blocks:
-            latent = block(latent, extended_c, self.latent_rot)
+            latent = block(latent, extended_c, latent_rot)
         return self.final_layer(latent, global_c)
 
     def unnormalize(self, x):

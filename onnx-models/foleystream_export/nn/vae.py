@@ -51,10 +51,11 @@ class MPConv1d(nn.Module):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int):
         super().__init__()
         self.weight = nn.Parameter(torch.empty(out_channels, in_channels, kernel_size))
+        self.padding = kernel_size // 2
 
     def forward(self, x, gain=None):
         weight = self.weight if gain is None else self.weight * gain
-        return F.conv1d(x, weight, padding=self.weight.shape[-1] // 2)
+        return F.conv1d(x, weight, padding=self.padding)
 
 
 class ResnetBlock1d(nn.Module):
@@ -100,8 +101,7 @@ class Upsample1d(nn.Module):
 
     def forward(self, x):
         dim, length = x.shape[1], x.shape[2]
-        x = x.unsqueeze(-1).expand(-1, dim, length, 2).reshape(-1, dim, length * 2)
-        return self.conv(x)
+        return self.conv(torch.stack([x, x], dim=-1).reshape(-1, dim, length * 2))
 
 
 class Mid(nn.Module):
