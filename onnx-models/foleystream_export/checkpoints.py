@@ -251,6 +251,12 @@ class VocoderFormat(CheckpointFormat):
         if name.endswith((".act.alpha", ".act.beta")):
             return rng.normal(0.0, 0.1, shape)
         if name.endswith(".weight_g"):
+            # Small residual branches and output layer keep a random generator's waveform in the
+            # linear range of tanh/clamp instead of saturated at +-1.
+            if ".convs2." in name:
+                return rng.uniform(0.05, 0.15, shape)
+            if name.startswith("conv_post."):
+                return rng.uniform(0.01, 0.03, shape)
             return rng.uniform(0.5, 1.5, shape)
         return super().random_value(name, shape, rng)
 

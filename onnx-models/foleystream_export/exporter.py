@@ -176,7 +176,7 @@ def export_model_set(cfg: ModelSetConfig, out_dir, weights, precision: str = "fp
     provenance.update({
         "variant_config": cfg.to_dict(),
         "exporter": f"foleystream_export {__version__}", "torch": torch.__version__, "onnx": onnx.__version__,
-        "python": sys.version.split()[0], "created": manifest.created_timestamp()})
+        "created": manifest.created_timestamp()})
     result = manifest.build(cfg, out_dir, {n: specs[n] for n in graphs.GRAPH_NAMES}, written, precision, provenance)
     manifest.write(result, out_dir)
     return result

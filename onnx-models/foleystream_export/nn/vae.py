@@ -19,10 +19,10 @@ NORM_EPS = 1e-4
 CLAMP = 256.0
 
 
-def pixel_norm(x, dim: int = 1):
-    """``x / (1e-4 + ||x|| / sqrt(n))`` over ``dim``, the norm taken in float32."""
+def pixel_norm(x, channels: int, dim: int = 1):
+    """``x / (1e-4 + ||x|| / sqrt(channels))`` over ``dim``, the norm taken in float32."""
     norm = torch.sqrt(x.float().pow(2).sum(dim=dim, keepdim=True))
-    norm = NORM_EPS + norm * (1.0 / math.sqrt(x.shape[dim]))
+    norm = NORM_EPS + norm * (1.0 / math.sqrt(channels))
     return x / norm.to(x.dtype)
 
 
@@ -61,13 +61,14 @@ class MPConv1d(nn.Module):
 class ResnetBlock1d(nn.Module):
     def __init__(self, in_dim: int, out_dim: int):
         super().__init__()
+        self.in_dim = in_dim
         self.conv1 = MPConv1d(in_dim, out_dim, 3)
         self.conv2 = MPConv1d(out_dim, out_dim, 3)
         if in_dim != out_dim:
             self.nin_shortcut = MPConv1d(in_dim, out_dim, 1)
 
     def forward(self, x):
-        x = pixel_norm(x)
+        x = pixel_norm(x, self.in_dim)
         h = self.conv2(mp_silu(self.conv1(mp_silu(x))))
         if hasattr(self, "nin_shortcut"):
             x = self.nin_shortcut(x)
@@ -80,12 +81,13 @@ class AttnBlock1d(nn.Module):
 
     def __init__(self, dim: int):
         super().__init__()
+        self.dim = dim
         self.qkv = MPConv1d(dim, dim * 3, 1)
         self.proj_out = MPConv1d(dim, dim, 1)
 
     def forward(self, x):
-        dim, length = x.shape[1], x.shape[2]
-        y = pixel_norm(self.qkv(x).reshape(-1, dim, 3, length), dim=1)
+        dim, length = self.dim, x.shape[2]
+        y = pixel_norm(self.qkv(x).reshape(-1, dim, 3, length), dim)
         q, k, v = (y[:, :, j].transpose(1, 2) for j in range(3))  # [B, L, C]
         scores = torch.matmul(q, k.transpose(1, 2)) * (1.0 / math.sqrt(dim))
         h = torch.matmul(scores.softmax(dim=-1), v).transpose(1, 2)
