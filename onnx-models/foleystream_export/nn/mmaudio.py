@@ -33,10 +33,11 @@ def modulate(x, shift, scale):
 def layer_norm(x, dim: int):
     """LayerNorm over the width ``dim`` without affine parameters (eps 1e-5).
 
-    The unit scale is passed explicitly: torch 1.13 exports a scale-less layer_norm with an empty
-    scale input, which ONNX's LayerNormalization does not allow.
+    The unit scale and zero shift are passed explicitly: torch 1.13 exports a scale-less
+    layer_norm with an empty scale input, which ONNX's LayerNormalization does not allow, and ONNX
+    Runtime's graph optimisations crash on an empty (optional) bias input.
     """
-    return F.layer_norm(x, (dim,), torch.ones(dim, dtype=x.dtype), None, eps=1e-5)
+    return F.layer_norm(x, (dim,), torch.ones(dim, dtype=x.dtype), torch.zeros(dim, dtype=x.dtype), eps=1e-5)
 
 
 def apply_rope(x, rot_even, rot_odd):
