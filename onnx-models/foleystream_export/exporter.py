@@ -7,9 +7,10 @@ the largest component (CLIP ViT-H), not of the whole stack.
 import gc
 import hashlib
 import importlib.util
+import os
 import pathlib
 import shutil
-import sys
+import tempfile
 import warnings
 from typing import Dict, List, Optional
 
@@ -107,23 +108,52 @@ def find_vocabulary(cfg: ModelSetConfig, explicit: Optional[pathlib.Path]) -> pa
 
 def export_model_set(cfg: ModelSetConfig, out_dir, weights, precision: str = "fp32",
                      bpe: Optional[pathlib.Path] = None, log=print) -> dict:
-    """Exports the whole set into ``out_dir`` (created; must be empty) and returns the manifest."""
+    """Exports the whole set into ``out_dir`` and returns the manifest.
+
+    ``out_dir`` must not exist or be empty. The set is written into a staging directory beside
+    it and renamed at the end, so a failed export (a bad checkpoint, say) leaves nothing behind.
+    """
     if precision != "fp32":
         raise ExportError(f"unsupported precision '{precision}'")
     out_dir = pathlib.Path(out_dir)
-    if out_dir.exists() and any(out_dir.iterdir()):
-        raise ExportError(f"{out_dir} is not empty; choose a new directory")
-    out_dir.mkdir(parents=True, exist_ok=True)
-
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise ExportError(f"{out_dir} is not an empty directory; choose a new one")
     vocabulary = find_vocabulary(cfg, bpe)
     try:
-        merges = tokenizer.read_merges(vocabulary, cfg.bpe_merges)
+        tokenizer.read_merges(vocabulary, cfg.bpe_merges)
     except (OSError, ValueError) as error:
         raise ExportError(f"vocabulary {vocabulary}: {error}") from None
-    shutil.copyfile(vocabulary, out_dir / manifest.VOCAB_FILE)
-    if len(merges) + 2 * 256 + 2 != cfg.vocab_size:
-        raise ExportError("vocabulary size does not match the configuration")
 
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        shutil.copyfile(vocabulary, staging / manifest.VOCAB_FILE)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*shape inference of prim::Constant.*")
+            written = _export_graphs(cfg, staging, weights, log)
+        specs = graphs.specs(cfg)
+        for name in graphs.GRAPH_NAMES:
+            log(f"checking {name} ...")
+            onnx_export.check(staging / written[name][0], specs[name])
+        provenance = dict(weights.provenance())
+        provenance.update({
+            "variant_config": cfg.to_dict(),
+            "exporter": f"foleystream_export {__version__}", "torch": torch.__version__, "onnx": onnx.__version__,
+            "created": manifest.created_timestamp()})
+        result = manifest.build(cfg, staging, specs, written, precision, provenance)
+        manifest.write(result, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    os.chmod(staging, 0o755)
+    if out_dir.exists():
+        out_dir.rmdir()
+    staging.rename(out_dir)
+    return result
+
+
+def _export_graphs(cfg: ModelSetConfig, out_dir: pathlib.Path, weights, log) -> Dict[str, List[str]]:
+    """Exports the six graphs and the empty features, one component at a time."""
     specs = graphs.specs(cfg)
     formats = checkpoints.formats(cfg)
     written: Dict[str, List[str]] = {}
@@ -132,54 +162,41 @@ def export_model_set(cfg: ModelSetConfig, out_dir, weights, precision: str = "fp
         log(f"exporting {name} ...")
         written[name] = onnx_export.export(module, specs[name], out_dir)
 
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*shape inference of prim::Constant.*")
-        net = checkpoints.instantiate(formats["network"], weights.tensors(formats["network"]))
-        export("conditions", graphs.ConditionsGraph(net))
-        export("velocity", graphs.VelocityGraph(net))
-        for key, tensor in (("clip", net.empty_clip_feat), ("sync", net.empty_sync_feat), ("text", net.empty_string_feat)):
-            np.save(out_dir / manifest.EMPTY_FEATURE_FILES[key], tensor.detach().numpy().astype(np.float32))
-        latent_mean, latent_std = net.latent_mean.detach().clone(), net.latent_std.detach().clone()
-        del net
-        gc.collect()
+    net = checkpoints.instantiate(formats["network"], weights.tensors(formats["network"]))
+    export("conditions", graphs.ConditionsGraph(net))
+    export("velocity", graphs.VelocityGraph(net))
+    for key, tensor in (("clip", net.empty_clip_feat), ("sync", net.empty_sync_feat), ("text", net.empty_string_feat)):
+        np.save(out_dir / manifest.EMPTY_FEATURE_FILES[key], tensor.detach().numpy().astype(np.float32))
+    latent_mean, latent_std = net.latent_mean, net.latent_std
+    del net
+    gc.collect()
 
-        vae = checkpoints.instantiate(formats["vae"], weights.tensors(formats["vae"]))
-        vocoder = checkpoints.instantiate(formats["vocoder"], weights.tensors(formats["vocoder"]))
-        export("decoder", graphs.DecoderGraph(latent_mean, latent_std, vae, vocoder))
-        del vae, vocoder
-        gc.collect()
+    vae = checkpoints.instantiate(formats["vae"], weights.tensors(formats["vae"]))
+    vocoder = checkpoints.instantiate(formats["vocoder"], weights.tensors(formats["vocoder"]))
+    export("decoder", graphs.DecoderGraph(latent_mean, latent_std, vae, vocoder))
+    del vae, vocoder
+    gc.collect()
 
-        sync = checkpoints.instantiate(formats["synchformer"], weights.tensors(formats["synchformer"]))
-        export("synchformer", sync)
-        del sync
-        gc.collect()
+    sync = checkpoints.instantiate(formats["synchformer"], weights.tensors(formats["synchformer"]))
+    export("synchformer", sync)
+    del sync
+    gc.collect()
 
-        clip_tensors = weights.tensors(formats["clip"])
-        clip = formats["clip"].build()
-        image = clip.image_tower()
-        checkpoints.attach_tensors(image, clip_tensors)
-        export("clip_image", image)
-        del image
-        for key in [k for k in clip_tensors if k.startswith("visual.")]:
-            del clip_tensors[key]
-        gc.collect()
-        text = clip.text_tower()
-        checkpoints.attach_tensors(text, clip_tensors)
-        export("clip_text", text)
-        del text, clip, clip_tensors
-        gc.collect()
-
-    for name in graphs.GRAPH_NAMES:
-        log(f"checking {name} ...")
-        onnx_export.check(out_dir / written[name][0], specs[name])
-    provenance = dict(weights.provenance())
-    provenance.update({
-        "variant_config": cfg.to_dict(),
-        "exporter": f"foleystream_export {__version__}", "torch": torch.__version__, "onnx": onnx.__version__,
-        "created": manifest.created_timestamp()})
-    result = manifest.build(cfg, out_dir, {n: specs[n] for n in graphs.GRAPH_NAMES}, written, precision, provenance)
-    manifest.write(result, out_dir)
-    return result
+    # CLIP is the largest component: the towers share one checkpoint read, and the image
+    # tower's tensors are released before the text tower is traced.
+    clip_tensors = weights.tensors(formats["clip"])
+    clip = formats["clip"].build()
+    image = clip.image_tower()
+    checkpoints.attach_tensors(image, clip_tensors)
+    export("clip_image", image)
+    del image
+    for key in [k for k in clip_tensors if k.startswith("visual.")]:
+        del clip_tensors[key]
+    gc.collect()
+    text = clip.text_tower()
+    checkpoints.attach_tensors(text, clip_tensors)
+    export("clip_text", text)
+    return written
 
 
 def check_model_set(set_dir) -> dict:
