@@ -7,6 +7,8 @@ from typing import List
 
 import onnx
 import onnx.checker
+import onnx.external_data_helper
+import onnx.mapping
 import onnx.shape_inference
 import torch
 
@@ -32,9 +34,10 @@ def data_file_name(spec: GraphSpec) -> str:
 def export(module: torch.nn.Module, spec: GraphSpec, out_dir: pathlib.Path) -> List[str]:
     """Traces ``module`` with the spec's names and symbolic axes into ``out_dir / spec.file``.
 
-    Returns the files written (the graph and, for graphs over the threshold, one external data
-    file beside it). The tracing happens in a private temporary directory, because torch spills
-    every tensor of a > 2 GiB model into its own file next to the graph.
+    Returns the files written: the graph and, for graphs whose weights exceed the threshold, one
+    external data file beside it. The tracing happens in a private temporary directory, because
+    torch spills every tensor of a > 2 GiB model into its own file next to the graph; those are
+    then streamed, one tensor at a time, into the single data file.
     """
     kwargs = dict(
         input_names=[s.name for s in spec.inputs], output_names=[s.name for s in spec.outputs],
@@ -47,20 +50,64 @@ def export(module: torch.nn.Module, spec: GraphSpec, out_dir: pathlib.Path) -> L
         traced = pathlib.Path(tmp) / spec.file
         with torch.no_grad():
             torch.onnx.export(module, tuple(spec.example_inputs()), str(traced), **kwargs)
-        model = onnx.load(str(traced))
+        model = onnx.load(str(traced), load_external_data=False)
         # Intermediate shapes are re-derived by shape inference; storing them only adds bytes.
         del model.graph.value_info[:]
         _declare_io(model, spec)
-        target = out_dir / spec.file
-        weight_bytes = sum(len(t.raw_data) for t in model.graph.initializer)
-        if weight_bytes > EXTERNAL_DATA_THRESHOLD:
+        if _weight_bytes(model) > EXTERNAL_DATA_THRESHOLD:
             data = data_file_name(spec)
-            (out_dir / data).unlink(missing_ok=True)
-            onnx.save_model(model, str(target), save_as_external_data=True, all_tensors_to_one_file=True,
-                            location=data, size_threshold=1024)
+            _write_external_data(model, pathlib.Path(tmp), out_dir / data)
+            onnx.save_model(model, str(out_dir / spec.file))
             return [spec.file, data]
-        onnx.save_model(model, str(target))
+        onnx.external_data_helper.load_external_data_for_model(model, tmp)
+        onnx.save_model(model, str(out_dir / spec.file))
         return [spec.file]
+
+
+def _is_external(tensor: onnx.TensorProto) -> bool:
+    return tensor.data_location == onnx.TensorProto.EXTERNAL
+
+
+def _weight_bytes(model: onnx.ModelProto) -> int:
+    total = 0
+    for tensor in model.graph.initializer:
+        if _is_external(tensor):
+            total += int({e.key: e.value for e in tensor.external_data}.get("length", 0)) or \
+                _element_count(tensor) * onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[tensor.data_type].itemsize
+        else:
+            total += len(tensor.raw_data)
+    return total
+
+
+def _element_count(tensor: onnx.TensorProto) -> int:
+    count = 1
+    for d in tensor.dims:
+        count *= d
+    return count
+
+
+def _write_external_data(model: onnx.ModelProto, traced_dir: pathlib.Path, data_path: pathlib.Path) -> None:
+    """Moves every initializer of 1 KiB or more into ``data_path``, one tensor in memory at a
+    time, at 4 KiB-aligned offsets (so that runtimes can map them)."""
+    with open(data_path, "wb") as data:
+        for tensor in model.graph.initializer:
+            if _is_external(tensor):
+                onnx.external_data_helper.load_external_data_for_tensor(tensor, str(traced_dir))
+                del tensor.external_data[:]
+                tensor.data_location = onnx.TensorProto.DEFAULT
+            if not tensor.HasField("raw_data"):
+                continue
+            payload = tensor.raw_data
+            if len(payload) < 1024:
+                continue
+            offset = -(-data.tell() // 4096) * 4096
+            data.write(b"\0" * (offset - data.tell()))
+            data.write(payload)
+            tensor.ClearField("raw_data")
+            tensor.data_location = onnx.TensorProto.EXTERNAL
+            for key, value in (("location", data_path.name), ("offset", str(offset)), ("length", str(len(payload)))):
+                entry = tensor.external_data.add()
+                entry.key, entry.value = key, value
 
 
 def _persist_buffers(module: torch.nn.Module) -> None:
