@@ -113,8 +113,8 @@ def export_model_set(cfg: ModelSetConfig, out_dir, weights, precision: str = "fp
     ``out_dir`` must not exist or be empty. The set is written into a staging directory beside
     it and renamed at the end, so a failed export (a bad checkpoint, say) leaves nothing behind.
     """
-    if precision != "fp32":
-        raise ExportError(f"unsupported precision '{precision}'")
+    if precision not in ("fp32", "fp16"):
+        raise ExportError(f"unsupported precision '{precision}' (fp32 or fp16)")
     out_dir = pathlib.Path(out_dir)
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise ExportError(f"{out_dir} is not an empty directory; choose a new one")
@@ -130,7 +130,7 @@ def export_model_set(cfg: ModelSetConfig, out_dir, weights, precision: str = "fp
         shutil.copyfile(vocabulary, staging / manifest.VOCAB_FILE)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*shape inference of prim::Constant.*")
-            written = _export_graphs(cfg, staging, weights, log)
+            written = _export_graphs(cfg, staging, weights, precision, log)
         specs = graphs.specs(cfg)
         for name in graphs.GRAPH_NAMES:
             log(f"checking {name} ...")
@@ -152,7 +152,7 @@ def export_model_set(cfg: ModelSetConfig, out_dir, weights, precision: str = "fp
     return result
 
 
-def _export_graphs(cfg: ModelSetConfig, out_dir: pathlib.Path, weights, log) -> Dict[str, List[str]]:
+def _export_graphs(cfg: ModelSetConfig, out_dir: pathlib.Path, weights, precision: str, log) -> Dict[str, List[str]]:
     """Exports the six graphs and the empty features, one component at a time."""
     specs = graphs.specs(cfg)
     formats = checkpoints.formats(cfg)
@@ -160,7 +160,7 @@ def _export_graphs(cfg: ModelSetConfig, out_dir: pathlib.Path, weights, log) -> 
 
     def export(name, module):
         log(f"exporting {name} ...")
-        written[name] = onnx_export.export(module, specs[name], out_dir)
+        written[name] = onnx_export.export(module, specs[name], out_dir, precision)
 
     net = checkpoints.instantiate(formats["network"], weights.tensors(formats["network"]))
     export("conditions", graphs.ConditionsGraph(net))
