@@ -10,7 +10,7 @@ import onnx
 import onnx.checker
 import onnx.numpy_helper
 import onnx.external_data_helper
-import onnx.mapping
+import onnx.helper
 import onnx.shape_inference
 import torch
 
@@ -79,9 +79,16 @@ def _weight_bytes(model: onnx.ModelProto, halves: Dict[str, str]) -> int:
         count = 1
         for d in tensor.dims:
             count *= d
-        itemsize = 2 if tensor.name in halves else onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[tensor.data_type].itemsize
-        total += count * itemsize
+        total += count * (2 if tensor.name in halves else _itemsize(tensor.data_type))
     return total
+
+
+def _itemsize(data_type: int) -> int:
+    # onnx >= 1.13 has tensor_dtype_to_np_dtype; its older onnx.mapping table is gone from newer releases.
+    if hasattr(onnx.helper, "tensor_dtype_to_np_dtype"):
+        return onnx.helper.tensor_dtype_to_np_dtype(data_type).itemsize
+    import onnx.mapping
+    return onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[data_type].itemsize
 
 
 def _take_bytes(tensor: onnx.TensorProto, traced_dir: pathlib.Path) -> bytes:
