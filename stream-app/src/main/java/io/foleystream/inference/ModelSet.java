@@ -24,6 +24,7 @@ import java.util.Map;
 public final class ModelSet {
 
   static final String MANIFEST = "manifest.json";
+  private static final int HASH_BUFFER = 1 << 16;
 
   private final Path directory;
   private final ModelSetManifest manifest;
@@ -62,8 +63,9 @@ public final class ModelSet {
       throw new ModelSetException(manifestFile + ": cannot read: " + e.getMessage(), e);
     }
     ModelSetManifest manifest = ManifestReader.parse(json, manifestFile.toString());
+    byte[] buffer = new byte[HASH_BUFFER];
     for (Map.Entry<String, FileEntry> file : manifest.files().entrySet()) {
-      verify(directory.resolve(file.getKey()), file.getValue());
+      verify(directory.resolve(file.getKey()), file.getValue(), buffer);
     }
     SequenceConfig s = manifest.sequence();
     ModelSetManifest.EmptyFeatures empty = manifest.emptyFeatures();
@@ -74,7 +76,7 @@ public final class ModelSet {
         readTokenizer(directory, manifest.tokenizer()));
   }
 
-  private static void verify(Path file, FileEntry expected) {
+  private static void verify(Path file, FileEntry expected, byte[] buffer) {
     if (!Files.isRegularFile(file)) {
       throw new ModelSetException(file + ": missing (listed in " + MANIFEST + ")");
     }
@@ -84,7 +86,7 @@ public final class ModelSet {
         throw new ModelSetException(file + ": " + size + " bytes, " + MANIFEST + " says "
             + expected.bytes() + " (truncated or replaced)");
       }
-      String sha = sha256(file);
+      String sha = sha256(file, buffer);
       if (!sha.equals(expected.sha256())) {
         throw new ModelSetException(file + ": SHA-256 " + sha + ", " + MANIFEST + " says "
             + expected.sha256() + " (corrupted or replaced)");
@@ -94,14 +96,13 @@ public final class ModelSet {
     }
   }
 
-  private static String sha256(Path file) throws IOException {
+  private static String sha256(Path file, byte[] buffer) throws IOException {
     MessageDigest digest;
     try {
       digest = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
-    byte[] buffer = new byte[1 << 20];
     try (InputStream in = Files.newInputStream(file)) {
       for (int n; (n = in.read(buffer)) > 0; ) {
         digest.update(buffer, 0, n);
