@@ -31,14 +31,29 @@ final class AudioFileWriter {
    * @throws IllegalArgumentException for another extension
    */
   static void write(Path file, float[] samples, int sampleRate) throws IOException {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".npy")) {
+    if (isNpy(file)) {
       NpyArray.ofFloats(new long[] {samples.length}, samples).write(file);
-    } else if (name.endsWith(".wav")) {
-      writeWave(file, samples, sampleRate);
     } else {
+      requireSupported(file);
+      writeWave(file, samples, sampleRate);
+    }
+  }
+
+  /**
+   * Fails early for an output name this writer cannot serve.
+   *
+   * @param file the output path
+   * @throws IllegalArgumentException unless it ends in .wav or .npy
+   */
+  static void requireSupported(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (!name.endsWith(".wav") && !name.endsWith(".npy")) {
       throw new IllegalArgumentException(file + ": output must end in .wav or .npy");
     }
+  }
+
+  private static boolean isNpy(Path file) {
+    return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
   }
 
   private static void writeWave(Path file, float[] samples, int sampleRate) throws IOException {

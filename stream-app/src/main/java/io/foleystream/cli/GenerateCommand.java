@@ -160,6 +160,7 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   private int run(PrintWriter err) throws IOException {
+    AudioFileWriter.requireSupported(out);
     StageTimings timings = new StageTimings();
     long start = System.nanoTime();
     RuntimeOptions options = new RuntimeOptions(provider, threads, interOpThreads, !noCpuArena,
