@@ -15,6 +15,7 @@ import io.foleystream.npy.NpyArray;
 import io.foleystream.npy.NpyDtype;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -121,6 +122,10 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--no-cpu-arena", description = "Disable ONNX Runtime's CPU memory arena.")
   boolean noCpuArena;
 
+  @Option(names = "--ort-profile", paramLabel = "DIR",
+      description = "Write ONNX Runtime's per-operator profile of each graph into DIR.")
+  Path ortProfile;
+
   @Option(names = "--out", required = true, paramLabel = "OUT.wav",
       description = "Output audio: .wav (16-bit PCM) or .npy (float32 samples).")
   Path out;
@@ -163,8 +168,11 @@ final class GenerateCommand implements Callable<Integer> {
     AudioFileWriter.requireSupported(out);
     StageTimings timings = new StageTimings();
     long start = System.nanoTime();
+    if (ortProfile != null) {
+      Files.createDirectories(ortProfile);
+    }
     RuntimeOptions options = new RuntimeOptions(provider, threads, interOpThreads, !noCpuArena,
-        true);
+        true, ortProfile);
     try (FoleyEngine engine = FoleyEngine.open(models, options)) {
       timings.add("load models", System.nanoTime() - start);
       ModelSetManifest manifest = engine.modelSet().manifest();

@@ -88,7 +88,7 @@ public final class ModelSessions implements AutoCloseable {
     String file = set.file(graph).toString();
     ProviderSelector.Selection selection;
     OrtSession session;
-    try (SessionOptions sessionOptions = sessionOptions(options)) {
+    try (SessionOptions sessionOptions = sessionOptions(options, graph)) {
       selection = selector.apply(sessionOptions, options.provider());
       try {
         session = environment.createSession(file, sessionOptions);
@@ -125,16 +125,21 @@ public final class ModelSessions implements AutoCloseable {
     LOG.info("{}: session on {} (intra-op threads {}, inter-op threads {}, arena {}, "
         + "memory patterns {})", graph, selection.name(), threads(options.intraOpThreads()),
         threads(options.interOpThreads()), options.cpuArena(), options.memoryPattern());
-    return new OnnxModel(graph, session, selection.name());
+    return new OnnxModel(graph, session, selection.name(), options.profileDirectory() != null);
   }
 
   private static String threads(int n) {
     return n == 0 ? "default" : Integer.toString(n);
   }
 
-  private static SessionOptions sessionOptions(RuntimeOptions options) throws OrtException {
+  private static SessionOptions sessionOptions(RuntimeOptions options, ModelGraph graph)
+      throws OrtException {
     SessionOptions sessionOptions = new SessionOptions();
     try {
+      if (options.profileDirectory() != null) {
+        sessionOptions.enableProfiling(options.profileDirectory().resolve(graph.key())
+            .toString());
+      }
       sessionOptions.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
       if (options.intraOpThreads() > 0) {
         sessionOptions.setIntraOpNumThreads(options.intraOpThreads());

@@ -16,10 +16,13 @@ final class OnnxModel implements AutoCloseable {
   private final OrtSession session;
   private final String provider;
 
-  OnnxModel(ModelGraph graph, OrtSession session, String provider) {
+  private final boolean profiling;
+
+  OnnxModel(ModelGraph graph, OrtSession session, String provider, boolean profiling) {
     this.graph = graph;
     this.session = session;
     this.provider = provider;
+    this.profiling = profiling;
   }
 
   ModelGraph graph() {
@@ -62,9 +65,15 @@ final class OnnxModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the session; a profiling session first writes its profile.
+   */
   @Override
   public void close() {
     try {
+      if (profiling) {
+        session.endProfiling();
+      }
       session.close();
     } catch (OrtException e) {
       throw new InferenceException(graph + ": closing the session failed: " + e.getMessage(), e);

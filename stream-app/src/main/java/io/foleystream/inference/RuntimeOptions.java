@@ -1,5 +1,7 @@
 package io.foleystream.inference;
 
+import java.nio.file.Path;
+
 /**
  * How ONNX Runtime sessions are created.
  *
@@ -8,9 +10,11 @@ package io.foleystream.inference;
  * @param interOpThreads threads across independent operators (0 lets ONNX Runtime choose)
  * @param cpuArena whether the CPU memory arena is used (faster, keeps freed memory for reuse)
  * @param memoryPattern whether ONNX Runtime pre-plans allocations for repeated input shapes
+ * @param profileDirectory where ONNX Runtime writes a per-operator profile of each session (one
+ *     JSON file per graph in Chrome's trace format, written when the sessions close), or null
  */
 public record RuntimeOptions(ProviderChoice provider, int intraOpThreads, int interOpThreads,
-    boolean cpuArena, boolean memoryPattern) {
+    boolean cpuArena, boolean memoryPattern, Path profileDirectory) {
 
   /**
    * @throws IllegalArgumentException for negative thread counts
@@ -28,7 +32,7 @@ public record RuntimeOptions(ProviderChoice provider, int intraOpThreads, int in
    * @return the defaults
    */
   public static RuntimeOptions defaults() {
-    return new RuntimeOptions(ProviderChoice.CPU, 0, 0, true, true);
+    return new RuntimeOptions(ProviderChoice.CPU, 0, 0, true, true, null);
   }
 
   /**
@@ -38,7 +42,8 @@ public record RuntimeOptions(ProviderChoice provider, int intraOpThreads, int in
    * @return new options
    */
   public RuntimeOptions withProvider(ProviderChoice choice) {
-    return new RuntimeOptions(choice, intraOpThreads, interOpThreads, cpuArena, memoryPattern);
+    return new RuntimeOptions(choice, intraOpThreads, interOpThreads, cpuArena, memoryPattern,
+        profileDirectory);
   }
 
   /**
@@ -49,6 +54,7 @@ public record RuntimeOptions(ProviderChoice provider, int intraOpThreads, int in
    * @return new options
    */
   public RuntimeOptions withThreads(int intraOp, int interOp) {
-    return new RuntimeOptions(provider, intraOp, interOp, cpuArena, memoryPattern);
+    return new RuntimeOptions(provider, intraOp, interOp, cpuArena, memoryPattern,
+        profileDirectory);
   }
 }
