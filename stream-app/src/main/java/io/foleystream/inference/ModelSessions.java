@@ -72,9 +72,16 @@ public final class ModelSessions implements AutoCloseable {
     OrtEnvironment environment = OrtEnvironment.getEnvironment(
         OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "foleystream");
     Map<ModelGraph, OnnxModel> models = new EnumMap<>(ModelGraph.class);
+    RuntimeOptions effective = options;
     try {
       for (ModelGraph graph : EnumSet.copyOf(graphs)) {
-        models.put(graph, createSession(environment, set, graph, options, selector));
+        OnnxModel model = createSession(environment, set, graph, effective, selector);
+        models.put(graph, model);
+        if (effective.provider().kind() == ProviderChoice.Kind.AUTO
+            && !model.provider().startsWith("CUDA")) {
+          // auto decides once: the graphs after the first fallback go straight to CPU.
+          effective = effective.withProvider(ProviderChoice.CPU);
+        }
       }
     } catch (RuntimeException e) {
       models.values().forEach(OnnxModel::close);

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession.SessionOptions;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -92,12 +93,21 @@ final class ProviderSelector {
    * @return the reason, ending with ONNX Runtime's own message
    */
   static String explainCudaFailure(String message, int device) {
+    return explainCudaFailure(message, device, CudaLibraryProbe.forThisProcess());
+  }
+
+  static String explainCudaFailure(String message, int device, CudaLibraryProbe probe) {
     String text = message == null ? "" : message;
     String lower = text.toLowerCase(Locale.ROOT);
     if (lower.contains("cannot open shared object") || lower.contains("failed to load")
         || lower.contains("error loading") || lower.contains("loadlibrary")) {
-      return "a CUDA library could not be loaded (the CUDA 12 runtime, cuBLAS, cuRAND or cuDNN 9 "
-          + "is missing from the library path): " + text;
+      List<String> missing = probe.missing();
+      String found = missing.isEmpty() ? "all of " + CudaLibraryProbe.REQUIRED
+          + " are present, check their versions"
+          : "not found in LD_LIBRARY_PATH or the usual library directories: "
+              + String.join(", ", missing);
+      return "a CUDA library could not be loaded (the CUDA provider needs CUDA 12 and cuDNN 9; "
+          + found + "): " + text;
     }
     if (lower.contains("no cuda-capable device") || lower.contains("invalid device ordinal")
         || lower.contains("cuda failure 100") || lower.contains("cuda failure 101")

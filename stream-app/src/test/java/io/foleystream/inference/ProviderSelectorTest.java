@@ -10,8 +10,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession.SessionOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProviderSelectorTest {
 
@@ -77,12 +82,33 @@ class ProviderSelectorTest {
       ProviderUnavailableException e = assertThrows(ProviderUnavailableException.class,
           () -> selector.apply(options, ProviderChoice.parse("cuda")));
       assertTrue(e.getMessage().contains("a CUDA library could not be loaded"), e.getMessage());
+      assertTrue(e.getMessage().contains("CUDA 12 and cuDNN 9"), e.getMessage());
       assertTrue(e.getMessage().contains("libcublasLt.so.12"), e.getMessage());
       assertTrue(e.getCause() instanceof OrtException);
       ProviderSelector.Selection auto = selector.apply(options, ProviderChoice.parse("auto"));
       assertEquals("CPU", auto.name());
       assertTrue(auto.fallbackReason().contains("libcublasLt.so.12"));
     }
+  }
+
+  @Test
+  void theMissingLibrariesAreNamed(@TempDir Path libraries) throws IOException {
+    Files.createFile(libraries.resolve("libcudart.so.12"));
+    Files.createFile(libraries.resolve("libcublas.so.12"));
+    CudaLibraryProbe probe = new CudaLibraryProbe(List.of(libraries));
+    assertEquals(List.of("libcublasLt.so.12", "libcurand.so.10", "libcufft.so.11",
+        "libcudnn.so.9"), probe.missing());
+    String reason = ProviderSelector.explainCudaFailure("Error code - ORT_FAIL - message: "
+        + "OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library", 0, probe);
+    assertTrue(reason.contains("not found in LD_LIBRARY_PATH or the usual library directories: "
+        + "libcublasLt.so.12, libcurand.so.10, libcufft.so.11, libcudnn.so.9"), reason);
+    for (String library : CudaLibraryProbe.REQUIRED) {
+      Files.deleteIfExists(libraries.resolve(library));
+      Files.createFile(libraries.resolve(library));
+    }
+    assertEquals(List.of(), probe.missing());
+    assertTrue(ProviderSelector.explainCudaFailure("Failed to load shared library", 0, probe)
+        .contains("are present, check their versions"));
   }
 
   @Test
