@@ -16,9 +16,12 @@ import java.util.Set;
  */
 final class CudaLibraryProbe {
 
-  /** The libraries onnxruntime_gpu 1.29's CUDA provider needs. */
-  static final List<String> REQUIRED = List.of("libcudart.so.12", "libcublas.so.12",
-      "libcublasLt.so.12", "libcurand.so.10", "libcufft.so.11", "libcudnn.so.9");
+  /**
+   * The libraries onnxruntime_gpu 1.29's CUDA provider needs: the NVIDIA driver's libcuda, the
+   * ones its shared object links against, and cuDNN, which it opens at run time.
+   */
+  static final List<String> REQUIRED = List.of("libcuda.so.1", "libcudart.so.12",
+      "libcublas.so.12", "libcublasLt.so.12", "libcurand.so.10", "libcudnn.so.9");
 
   private static final List<String> STANDARD_DIRECTORIES = List.of("/usr/local/cuda/lib64",
       "/usr/local/cuda/targets/x86_64-linux/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib64",

@@ -96,12 +96,12 @@ class ProviderSelectorTest {
     Files.createFile(libraries.resolve("libcudart.so.12"));
     Files.createFile(libraries.resolve("libcublas.so.12"));
     CudaLibraryProbe probe = new CudaLibraryProbe(List.of(libraries));
-    assertEquals(List.of("libcublasLt.so.12", "libcurand.so.10", "libcufft.so.11",
+    assertEquals(List.of("libcuda.so.1", "libcublasLt.so.12", "libcurand.so.10",
         "libcudnn.so.9"), probe.missing());
     String reason = ProviderSelector.explainCudaFailure("Error code - ORT_FAIL - message: "
         + "OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library", 0, probe);
     assertTrue(reason.contains("not found in LD_LIBRARY_PATH or the usual library directories: "
-        + "libcublasLt.so.12, libcurand.so.10, libcufft.so.11, libcudnn.so.9"), reason);
+        + "libcuda.so.1, libcublasLt.so.12, libcurand.so.10, libcudnn.so.9"), reason);
     for (String library : CudaLibraryProbe.REQUIRED) {
       Files.deleteIfExists(libraries.resolve(library));
       Files.createFile(libraries.resolve(library));
