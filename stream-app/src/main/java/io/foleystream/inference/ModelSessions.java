@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.TensorInfo;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -95,7 +96,7 @@ public final class ModelSessions implements AutoCloseable {
     String file = set.file(graph).toString();
     ProviderSelector.Selection selection;
     OrtSession session;
-    try (SessionOptions sessionOptions = sessionOptions(options, graph)) {
+    try (SessionOptions sessionOptions = sessionOptions(options, graph, set.file(graph))) {
       selection = selector.apply(sessionOptions, options.provider());
       try {
         session = environment.createSession(file, sessionOptions);
@@ -139,7 +140,11 @@ public final class ModelSessions implements AutoCloseable {
     return n == 0 ? "default" : Integer.toString(n);
   }
 
-  private static SessionOptions sessionOptions(RuntimeOptions options, ModelGraph graph)
+  /**
+   * The session options for one graph file: threads, memory settings, profiling, and every
+   * optimization except where {@link OptimizerHazardScan} finds a pattern that crashes them.
+   */
+  static SessionOptions sessionOptions(RuntimeOptions options, ModelGraph graph, Path file)
       throws OrtException {
     SessionOptions sessionOptions = new SessionOptions();
     try {
@@ -147,7 +152,15 @@ public final class ModelSessions implements AutoCloseable {
         sessionOptions.enableProfiling(options.profileDirectory().resolve(graph.key())
             .toString());
       }
-      sessionOptions.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+      int bareLayerNorms = OptimizerHazardScan.bareLayerNorms(file);
+      if (bareLayerNorms > 0) {
+        LOG.warn("{}: {} LayerNormalization nodes have an empty bias input, which crashes ONNX "
+            + "Runtime's extended optimizations; loading this graph with basic optimizations "
+            + "(re-export the set with explicit biases for full speed)", graph, bareLayerNorms);
+        sessionOptions.setOptimizationLevel(SessionOptions.OptLevel.BASIC_OPT);
+      } else {
+        sessionOptions.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+      }
       if (options.intraOpThreads() > 0) {
         sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
       }
