@@ -5,7 +5,6 @@ import io.foleystream.inference.GenerationListener;
 import io.foleystream.inference.GenerationSettings;
 import io.foleystream.inference.InferenceException;
 import io.foleystream.inference.InitialNoise;
-import io.foleystream.inference.ProviderChoice;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.inference.SequenceConfig;
 import io.foleystream.inference.VideoFeatures;
@@ -20,6 +19,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,14 +45,8 @@ final class BenchmarkCommand implements Callable<Integer> {
       description = "Model set directory.")
   Path models;
 
-  @Option(names = "--provider", defaultValue = "cpu", paramLabel = "P",
-      converter = GenerateCommand.ProviderConverter.class,
-      description = "Execution provider: cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE}).")
-  ProviderChoice provider;
-
-  @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-      description = "ONNX Runtime intra-op threads (default: one per core).")
-  int threads;
+  @Mixin
+  RuntimeOptionsMixin runtime;
 
   @Option(names = "--runs", defaultValue = "2", paramLabel = "N",
       description = "Windows to time one after another (default: ${DEFAULT-VALUE}).")
@@ -60,10 +54,6 @@ final class BenchmarkCommand implements Callable<Integer> {
 
   @Option(names = "--steps", paramLabel = "N", description = "Euler steps (default: the set's).")
   Integer steps;
-
-  @Option(names = "--ort-profile", paramLabel = "DIR",
-      description = "Write ONNX Runtime's per-operator profile of each graph into DIR.")
-  Path ortProfile;
 
   @Override
   public Integer call() throws Exception {
@@ -79,12 +69,9 @@ final class BenchmarkCommand implements Callable<Integer> {
   }
 
   private void run(PrintWriter err) throws java.io.IOException {
-    if (ortProfile != null) {
-      java.nio.file.Files.createDirectories(ortProfile);
-    }
+    RuntimeOptions options = runtime.toRuntimeOptions();
     long start = System.nanoTime();
-    try (FoleyEngine engine = FoleyEngine.open(models, new RuntimeOptions(provider, threads, 0,
-        true, true, ortProfile))) {
+    try (FoleyEngine engine = FoleyEngine.open(models, options)) {
       err.printf(Locale.ROOT, "%s%nsessions: %s%nloading: %.1f ms%n", engine.modelSet(),
           engine.providers(), (System.nanoTime() - start) / 1e6);
       SequenceConfig s = engine.modelSet().sequence();

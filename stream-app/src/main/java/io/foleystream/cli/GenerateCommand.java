@@ -6,7 +6,6 @@ import io.foleystream.inference.GenerationSettings;
 import io.foleystream.inference.InferenceException;
 import io.foleystream.inference.InitialNoise;
 import io.foleystream.inference.ModelSetManifest;
-import io.foleystream.inference.ProviderChoice;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.inference.SequenceConfig;
 import io.foleystream.inference.VideoFeatures;
@@ -15,7 +14,6 @@ import io.foleystream.npy.NpyArray;
 import io.foleystream.npy.NpyDtype;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -106,25 +104,8 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Initial noise [latent_len, latent_dim] instead of --seed.")
   Path noise;
 
-  @Option(names = "--provider", defaultValue = "cpu", paramLabel = "P",
-      converter = ProviderConverter.class,
-      description = "Execution provider: cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE}).")
-  ProviderChoice provider;
-
-  @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-      description = "ONNX Runtime intra-op threads (default: one per core).")
-  int threads;
-
-  @Option(names = "--inter-op-threads", defaultValue = "0", paramLabel = "N",
-      description = "ONNX Runtime inter-op threads (default: ONNX Runtime's).")
-  int interOpThreads;
-
-  @Option(names = "--no-cpu-arena", description = "Disable ONNX Runtime's CPU memory arena.")
-  boolean noCpuArena;
-
-  @Option(names = "--ort-profile", paramLabel = "DIR",
-      description = "Write ONNX Runtime's per-operator profile of each graph into DIR.")
-  Path ortProfile;
+  @Mixin
+  RuntimeOptionsMixin runtime;
 
   @Option(names = "--out", required = true, paramLabel = "OUT.wav",
       description = "Output audio: .wav (16-bit PCM) or .npy (float32 samples).")
@@ -136,14 +117,6 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
   boolean noProgress;
-
-  /** Parses provider names for picocli, so a bad one is a usage error. */
-  static final class ProviderConverter implements ITypeConverter<ProviderChoice> {
-    @Override
-    public ProviderChoice convert(String value) {
-      return ProviderChoice.parse(value);
-    }
-  }
 
   @Override
   public Integer call() {
@@ -168,11 +141,7 @@ final class GenerateCommand implements Callable<Integer> {
     AudioFileWriter.requireSupported(out);
     StageTimings timings = new StageTimings();
     long start = System.nanoTime();
-    if (ortProfile != null) {
-      Files.createDirectories(ortProfile);
-    }
-    RuntimeOptions options = new RuntimeOptions(provider, threads, interOpThreads, !noCpuArena,
-        true, ortProfile);
+    RuntimeOptions options = runtime.toRuntimeOptions();
     try (FoleyEngine engine = FoleyEngine.open(models, options)) {
       timings.add("load models", System.nanoTime() - start);
       ModelSetManifest manifest = engine.modelSet().manifest();
