@@ -26,7 +26,9 @@ class FoleyEngineTest {
     engine = FoleyEngine.open(TinyModelSet.DIRECTORY, RuntimeOptions.defaults()
         .withThreads(2, 1));
     s = engine.modelSet().sequence();
-    defaults = GenerationSettings.defaults(engine.modelSet());
+    // Fewer steps than the set's 25 keep the suite fast; the golden test runs all 25.
+    defaults = new GenerationSettings(8, GenerationSettings.defaults(engine.modelSet())
+        .cfgStrength());
   }
 
   @AfterAll
