@@ -10,6 +10,7 @@ import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.inference.SequenceConfig;
 import io.foleystream.inference.VideoFeatures;
 import io.foleystream.inference.WindowInput;
+import io.foleystream.media.MediaException;
 import io.foleystream.npy.NpyArray;
 import io.foleystream.npy.NpyDtype;
 import java.io.IOException;
@@ -38,6 +39,8 @@ import picocli.CommandLine.Spec;
         "Generate the audio of one window from video features (or a video) and a prompt.",
         "Without --video or feature files it generates from the prompt alone, as MMAudio's demo"
             + " does without a video.",
+        "With --video, the features come from the video's first window (decoded and sampled"
+            + " by the media package).",
         "Exit status: 0 done, 1 failed (the message says why), 2 bad usage, 3 needs a part"
             + " that this build lacks."})
 final class GenerateCommand implements Callable<Integer> {
@@ -121,23 +124,22 @@ final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    if (source != null && source.video != null || mux != null) {
-      err.println("error: --video and --mux require the media package (GStreamer decoding and "
-          + "muxing), which this build does not include yet; pass --clip-features and "
-          + "--sync-features instead");
+    if (mux != null) {
+      err.println("error: --mux requires the media package's muxer, which this build does not "
+          + "include yet; write the audio with --out and mux it separately");
       err.flush();
       return DemoCommand.NOT_AVAILABLE;
     }
     try {
       return run(err);
-    } catch (InferenceException | IOException | IllegalArgumentException e) {
+    } catch (InferenceException | IOException | MediaException | IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       err.flush();
       return FAILED;
     }
   }
 
-  private int run(PrintWriter err) throws IOException {
+  private int run(PrintWriter err) throws IOException, MediaException {
     AudioFileWriter.requireSupported(out);
     StageTimings timings = new StageTimings();
     long start = System.nanoTime();
@@ -158,9 +160,15 @@ final class GenerateCommand implements Callable<Integer> {
 
       start = System.nanoTime();
       SequenceConfig s = engine.modelSet().sequence();
-      VideoFeatures video = source == null ? null : new VideoFeatures(
-          readRows(source.features.clip, "--clip-features", s.clipLen(), s.clipDim()),
-          readRows(source.features.sync, "--sync-features", s.syncLen(), s.syncDim()));
+      VideoFeatures video = null;
+      if (source != null && source.video != null) {
+        video = VideoFeatureExtraction.firstWindow(source.video, engine, timings, err);
+        start = System.nanoTime();
+      } else if (source != null) {
+        video = new VideoFeatures(
+            readRows(source.features.clip, "--clip-features", s.clipLen(), s.clipDim()),
+            readRows(source.features.sync, "--sync-features", s.syncLen(), s.syncDim()));
+      }
       InitialNoise initial = noise == null ? new InitialNoise.Seeded(seed)
           : new InitialNoise.Given(readRows(noise, "--noise", s.latentLen(), s.latentDim()));
       timings.add("read inputs", System.nanoTime() - start);

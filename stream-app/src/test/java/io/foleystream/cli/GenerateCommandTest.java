@@ -177,9 +177,57 @@ class GenerateCommandTest {
   }
 
   @Test
-  void videoAndMuxNeedTheMediaPackage() {
-    Result result = run("--models", SET.toString(), "--video", "clip.mp4", "--out", "x.wav");
+  void muxNeedsTheMediaPackagesMuxer() {
+    Result result = run("--models", SET.toString(), "--mux", "out.mp4", "--out", "x.wav");
     assertEquals(DemoCommand.NOT_AVAILABLE, result.exitCode());
-    assertTrue(result.err().contains("require the media package"), result.err());
+    assertTrue(result.err().contains("--mux requires the media package's muxer"), result.err());
+  }
+
+  @Test
+  void generatesFromAVideosFirstWindow() throws IOException, InterruptedException {
+    Path video = testVideo("ten-seconds.mp4", 250);
+    Path out = temp.resolve("from-video.npy");
+    Result result = run("--models", SET.toString(), "--video", video.toString(), "--steps", "2",
+        "--out", out.toString());
+    assertEquals(0, result.exitCode(), result.err());
+    for (String stage : new String[] {"decode video", "clip features", "sync features"}) {
+      assertTrue(result.err().contains(stage), stage + " missing from:\n" + result.err());
+    }
+    assertTrue(!result.err().contains("warning"), result.err());
+    assertArrayEquals(new long[] {128000}, NpyArray.read(out).shape());
+  }
+
+  @Test
+  void aVideoShorterThanTheWindowIsUsedWithAWarning() throws IOException, InterruptedException {
+    Path video = testVideo("three-seconds.mp4", 75);
+    Result result = run("--models", SET.toString(), "--video", video.toString(), "--steps", "1",
+        "--out", temp.resolve("short.npy").toString());
+    assertEquals(0, result.exitCode(), result.err());
+    assertTrue(result.err().contains("is shorter than the 8.0 s window: 24 of 64 CLIP and 75 of "
+        + "200 Synchformer frames come from the video"), result.err());
+  }
+
+  @Test
+  void aFileThatIsNoVideoIsAClearError() throws IOException {
+    Path notVideo = temp.resolve("not-a-video.mp4");
+    Files.writeString(notVideo, "plain text, not a video");
+    Result result = run("--models", SET.toString(), "--video", notVideo.toString(), "--out",
+        temp.resolve("x.npy").toString());
+    assertEquals(GenerateCommand.FAILED, result.exitCode(), result.err());
+    assertTrue(result.err().contains("error: ") && result.err().contains("not-a-video.mp4"),
+        result.err());
+  }
+
+  /** An H.264 MP4 of a moving test pattern at 25 fps, made with GStreamer's command line. */
+  private static Path testVideo(String name, int frames) throws IOException, InterruptedException {
+    Path file = temp.resolve(name);
+    if (Files.exists(file)) {
+      return file;
+    }
+    Process gst = new ProcessBuilder("gst-launch-1.0", "-q", "videotestsrc", "num-buffers="
+        + frames, "pattern=ball", "!", "video/x-raw,framerate=25/1,width=320,height=240", "!",
+        "x264enc", "!", "mp4mux", "!", "filesink", "location=" + file).inheritIO().start();
+    assertEquals(0, gst.waitFor(), "gst-launch-1.0 failed");
+    return file;
   }
 }
