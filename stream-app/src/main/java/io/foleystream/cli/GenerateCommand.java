@@ -144,7 +144,8 @@ final class GenerateCommand implements Callable<Integer> {
     StageTimings timings = new StageTimings();
     long start = System.nanoTime();
     RuntimeOptions options = runtime.toRuntimeOptions();
-    try (FoleyEngine engine = FoleyEngine.open(models, options)) {
+    boolean fromVideo = source != null && source.video != null;
+    try (FoleyEngine engine = FoleyEngine.open(models, options, fromVideo)) {
       timings.add("load models", System.nanoTime() - start);
       ModelSetManifest manifest = engine.modelSet().manifest();
       err.println(engine.modelSet());
@@ -161,7 +162,7 @@ final class GenerateCommand implements Callable<Integer> {
       start = System.nanoTime();
       SequenceConfig s = engine.modelSet().sequence();
       VideoFeatures video = null;
-      if (source != null && source.video != null) {
+      if (fromVideo) {
         video = VideoFeatureExtraction.firstWindow(source.video, engine, timings, err);
         start = System.nanoTime();
       } else if (source != null) {

@@ -76,7 +76,8 @@ class GenerateCommandTest {
     NpyArray audio = NpyArray.read(out);
     long samples = Math.round(8.0 * 16000);
     assertArrayEquals(new long[] {samples}, audio.shape());
-    assertTrue(result.err().contains("sessions: {clip_image=CPU"), result.err());
+    assertTrue(result.err().contains("sessions: {clip_text=CPU, conditions=CPU, velocity=CPU, "
+        + "decoder=CPU}"), result.err());
     for (String stage : new String[] {"load models", "text features", "conditions", "sampling",
         "decoding", "write output", "real-time factor", "peak RSS"}) {
       assertTrue(result.err().contains(stage), stage + " missing from:\n" + result.err());
