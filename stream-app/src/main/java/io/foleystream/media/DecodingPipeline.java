@@ -2,8 +2,10 @@ package io.foleystream.media;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.freedesktop.gstreamer.Buffer;
+import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
@@ -21,12 +23,15 @@ import org.freedesktop.gstreamer.elements.AppSrc;
  * <p>decodebin's video pad is linked by hand in its pad-added callback, so the pipeline can go
  * back to NULL after an input and decode the next one (a pipeline from {@code parseLaunch}
  * links decodebin only once). Only video is exposed; audio and subtitles are never decoded. The
- * appsink holds at most two frames, so memory stays at a few frames whatever the input length.
+ * appsink queues at most {@value #QUEUED_FRAMES} frames (enough for the decoder to run ahead while
+ * the calling thread preprocesses), so memory stays at a few frames whatever the input length.
  * Every sample, buffer and caps object pulled is disposed before the next pull.
  */
 final class DecodingPipeline implements AutoCloseable {
 
   private static final long PULL_SLICE_NS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final int FEED_BLOCK_BYTES = 1 << 20;
+  private static final int QUEUED_FRAMES = 6;
 
   private final DecoderSettings settings;
   private final Pipeline pipeline;
@@ -35,7 +40,11 @@ final class DecodingPipeline implements AutoCloseable {
   private final Element formatFilter;
   private final AppSink appSink;
   private final AtomicReference<MediaException> failure = new AtomicReference<>();
+  private final GStreamerErrors errors = new GStreamerErrors();
   private volatile boolean videoLinked;
+  private volatile boolean noMorePads;
+  private volatile byte[] input = new byte[0];
+  private final AtomicLong inputOffset = new AtomicLong();
   private byte[] pixels = new byte[0];
 
   private DecodingPipeline(String source, DecoderSettings settings) throws MediaException {
@@ -46,7 +55,8 @@ final class DecodingPipeline implements AutoCloseable {
           + " ! decodebin name=dec caps=video/x-raw(ANY) expose-all-streams=false"
           + " videoscale name=scale add-borders=false ! videoconvert"
           + " ! capsfilter name=format caps=video/x-raw,format=RGB"
-          + " ! appsink name=sink sync=false max-buffers=6 drop=false enable-last-sample=false");
+          + " ! appsink name=sink sync=false drop=false enable-last-sample=false max-buffers="
+          + QUEUED_FRAMES);
     } catch (RuntimeException e) {
       throw new MediaException(MediaException.Reason.GSTREAMER_UNAVAILABLE,
           "cannot build the decoding pipeline (GStreamer base plugins installed?): " + e, e);
@@ -57,14 +67,20 @@ final class DecodingPipeline implements AutoCloseable {
     appSink = (AppSink) pipeline.getElementByName("sink");
     Element decodebin = pipeline.getElementByName("dec");
     decodebin.connect((Element.PAD_ADDED) this::linkVideoPad);
-    pipeline.getBus().connect((org.freedesktop.gstreamer.Bus.ERROR) (src, code, message) ->
-        failure.compareAndSet(null,
-            GStreamerErrors.fromBus(src == null ? "?" : src.getName(), message)));
+    decodebin.connect((Element.NO_MORE_PADS) element -> noMorePads = true);
+    Bus bus = pipeline.getBus();
+    bus.connect((Bus.MESSAGE) (b, message) -> errors.observe(message));
+    bus.connect((Bus.ERROR) (src, code, message) -> failure.compareAndSet(null,
+        errors.translate(src == null ? "?" : src.getName(), message)));
   }
 
   /** A pipeline fed from memory through appsrc, for chunks. */
   static DecodingPipeline forMemory(DecoderSettings settings) throws MediaException {
-    return new DecodingPipeline("appsrc name=src format=bytes stream-type=stream", settings);
+    DecodingPipeline pipeline =
+        new DecodingPipeline("appsrc name=src format=bytes stream-type=random-access", settings);
+    pipeline.appSource.connect((AppSrc.NEED_DATA) (src, size) -> pipeline.feedInput());
+    pipeline.appSource.connect((AppSrc.SEEK_DATA) (src, position) -> pipeline.seekInput(position));
+    return pipeline;
   }
 
   /** A pipeline that reads a local file. */
@@ -79,16 +95,41 @@ final class DecodingPipeline implements AutoCloseable {
    */
   DecodeSummary decode(byte[] bytes, String caps, StreamClock clock, FrameSink sink,
       String inputName) throws MediaException {
+    input = bytes;
+    inputOffset.set(0);
     appSource.setCaps(new Caps(caps));
-    appSource.set("max-bytes", Math.max(bytes.length, 1));
+    appSource.setSize(bytes.length);
     start();
-    Buffer buffer = new Buffer(bytes.length);
-    ByteBuffer mapped = buffer.map(true);
-    mapped.put(bytes);
-    buffer.unmap();
-    appSource.pushBuffer(buffer);
-    appSource.endOfStream();
     return pullFrames(clock, sink, inputName);
+  }
+
+  /**
+   * appsrc's need-data: pushes the next block of the input, or ends the stream. The source is in
+   * random-access mode, so demuxers that need to jump (MP4 with its index at the end) seek
+   * through {@link #seekInput}.
+   */
+  private void feedInput() {
+    byte[] in = input;
+    long offset = inputOffset.get();
+    if (offset >= in.length) {
+      appSource.endOfStream();
+      return;
+    }
+    int n = (int) Math.min(FEED_BLOCK_BYTES, in.length - offset);
+    Buffer buffer = new Buffer(n);
+    buffer.map(true).put(in, (int) offset, n);
+    buffer.unmap();
+    buffer.setOffset(offset);
+    inputOffset.set(offset + n);
+    appSource.pushBuffer(buffer);
+  }
+
+  private boolean seekInput(long position) {
+    if (position < 0 || position > input.length) {
+      return false;
+    }
+    inputOffset.set(position);
+    return true;
   }
 
   /** Decodes the file this pipeline was built for. */
@@ -116,6 +157,8 @@ final class DecodingPipeline implements AutoCloseable {
   private void start() {
     failure.set(null);
     videoLinked = false;
+    noMorePads = false;
+    errors.reset();
     formatFilter.set("caps", new Caps("video/x-raw,format=RGB"));
     pipeline.play();
   }
@@ -144,6 +187,10 @@ final class DecodingPipeline implements AutoCloseable {
                 inputName + ": no decodable video stream");
           }
           return new DecodeSummary(decoded, delivered, first, last, false);
+        }
+        if (noMorePads && !videoLinked) {
+          throw new MediaException(MediaException.Reason.NO_VIDEO,
+              inputName + ": no decodable video stream");
         }
         if (System.nanoTime() - lastProgress > stallNs) {
           throw new MediaException(MediaException.Reason.STALLED, inputName
@@ -242,5 +289,4 @@ final class DecodingPipeline implements AutoCloseable {
       caps.dispose();
     }
   }
-
 }
