@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FoleystreamCli.BuildVersion.class,
     description = "Generated, synchronized Foley audio for live video on Kafka.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, GenerateCommand.class, BenchmarkCommand.class,
+        CommandLine.HelpCommand.class})
 public final class FoleystreamCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,130 @@
+"""The six graphs of a model set: their modules, I/O names, dtypes and shapes.
+
+Names, dtypes and shapes follow docs/model-set.md; batch axes are symbolic, every other axis is
+fixed by the configuration. :func:`specs` is the single place where they are defined, for the
+exporter, the manifest and the checks alike.
+"""
+
+import dataclasses
+from typing import List, Tuple, Union
+
+import torch
+from torch import nn
+
+from .nn.mmaudio import Conditions
+
+Dim = Union[int, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class TensorSpec:
+    name: str
+    shape: Tuple[Dim, ...]
+    dtype: str = "float32"
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype, "shape": list(self.shape)}
+
+
+@dataclasses.dataclass(frozen=True)
+class GraphSpec:
+    name: str
+    inputs: Tuple[TensorSpec, ...]
+    outputs: Tuple[TensorSpec, ...]
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.onnx"
+
+    def example_inputs(self, batch: int = 2) -> List[torch.Tensor]:
+        """Tracing inputs: the declared shapes with every symbolic axis set to ``batch``."""
+        tensors = []
+        generator = torch.Generator().manual_seed(0)
+        for spec in self.inputs:
+            shape = [batch if isinstance(d, str) else d for d in spec.shape]
+            if spec.dtype == "int64":
+                tensors.append(torch.randint(0, 100, shape, generator=generator))
+            elif spec.name == "t":
+                tensors.append(torch.rand(shape, generator=generator))
+            else:
+                tensors.append(torch.randn(shape, generator=generator))
+        return tensors
+
+    def dynamic_axes(self) -> dict:
+        return {s.name: {i: d for i, d in enumerate(s.shape) if isinstance(d, str)}
+                for s in self.inputs + self.outputs}
+
+
+GRAPH_NAMES = ("clip_image", "clip_text", "synchformer", "conditions", "velocity", "decoder")
+
+
+def specs(cfg) -> dict:
+    """The graph specifications of a configuration, by graph name, in set order."""
+    seq, net, clip, sync = cfg.sequence, cfg.network, cfg.clip, cfg.synchformer
+    L, C, S, T, D = seq.latent_len, seq.clip_len, seq.sync_len, net.text_len, net.hidden_dim
+    condition_outputs = (
+        TensorSpec("clip_f", ("B", C, D)), TensorSpec("sync_f", ("B", L, D)), TensorSpec("text_f", ("B", T, D)),
+        TensorSpec("clip_c", ("B", D)), TensorSpec("text_c", ("B", D)))
+    graphs = [
+        GraphSpec("clip_image",
+                  (TensorSpec("frames", ("N", 3, seq.clip_image_size, seq.clip_image_size)),),
+                  (TensorSpec("features", ("N", clip.embed_dim)),)),
+        GraphSpec("clip_text",
+                  (TensorSpec("tokens", ("B", T), "int64"),),
+                  (TensorSpec("features", ("B", T, clip.text.width)),)),
+        GraphSpec("synchformer",
+                  (TensorSpec("segments", ("S", sync.frames, 3, sync.image_size, sync.image_size)),),
+                  (TensorSpec("features", ("S", sync.time_tokens, sync.embed_dim)),)),
+        GraphSpec("conditions",
+                  (TensorSpec("clip_features", ("B", C, net.clip_dim)),
+                   TensorSpec("sync_features", ("B", S, net.sync_dim)),
+                   TensorSpec("text_features", ("B", T, net.text_dim))),
+                  condition_outputs),
+        GraphSpec("velocity",
+                  (TensorSpec("x", ("B", L, net.latent_dim)), TensorSpec("t", ("B",))) + condition_outputs,
+                  (TensorSpec("flow", ("B", L, net.latent_dim)),)),
+        GraphSpec("decoder",
+                  (TensorSpec("latent", ("B", L, net.latent_dim)),),
+                  (TensorSpec("waveform", ("B", seq.samples)),)),
+    ]
+    return {g.name: g for g in graphs}
+
+
+class ConditionsGraph(nn.Module):
+    """Raw features -> the five cached conditions (``preprocess_conditions``)."""
+
+    def __init__(self, network):
+        super().__init__()
+        self.network = network
+
+    def forward(self, clip_features, sync_features, text_features):
+        return tuple(self.network.preprocess_conditions(clip_features, sync_features, text_features))
+
+
+class VelocityGraph(nn.Module):
+    """One flow prediction from the latent, the times and the cached conditions."""
+
+    def __init__(self, network):
+        super().__init__()
+        self.network = network
+
+    def forward(self, x, t, clip_f, sync_f, text_f, clip_c, text_c):
+        return self.network.predict_flow(x, t, Conditions(clip_f, sync_f, text_f, clip_c, text_c))
+
+
+class DecoderGraph(nn.Module):
+    """Normalised latent ``[B, L, C_lat]`` -> waveform ``[B, samples]``: latent un-normalisation
+    (the flow checkpoint's ``latent_mean``/``latent_std``), VAE decoder, mel un-normalisation,
+    vocoder."""
+
+    def __init__(self, latent_mean: torch.Tensor, latent_std: torch.Tensor, vae: nn.Module, vocoder: nn.Module):
+        super().__init__()
+        self.register_buffer("latent_mean", latent_mean.detach().clone())
+        self.register_buffer("latent_std", latent_std.detach().clone())
+        self.vae = vae
+        self.vocoder = vocoder
+
+    def forward(self, latent):
+        z = (latent * self.latent_std + self.latent_mean).transpose(1, 2)
+        return self.vocoder(self.vae(z)).squeeze(1)
+

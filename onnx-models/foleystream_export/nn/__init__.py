@@ -1,0 +1,1 @@
+"""PyTorch definitions of the inference modules, written from model-facts.md."""

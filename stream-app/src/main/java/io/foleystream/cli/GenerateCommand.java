@@ -1,0 +1,214 @@
+package io.foleystream.cli;
+
+import io.foleystream.inference.FoleyEngine;
+import io.foleystream.inference.GenerationListener;
+import io.foleystream.inference.GenerationSettings;
+import io.foleystream.inference.InferenceException;
+import io.foleystream.inference.InitialNoise;
+import io.foleystream.inference.ModelSetManifest;
+import io.foleystream.inference.RuntimeOptions;
+import io.foleystream.inference.SequenceConfig;
+import io.foleystream.inference.VideoFeatures;
+import io.foleystream.inference.WindowInput;
+import io.foleystream.media.MediaException;
+import io.foleystream.npy.NpyArray;
+import io.foleystream.npy.NpyDtype;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Offline generation of one window, the counterpart of MMAudio's demo script: features (or a
+ * video) and a prompt in, a waveform out, with a progress bar and per-stage timings.
+ */
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+        "Generate the audio of one window from video features (or a video) and a prompt.",
+        "Without --video or feature files it generates from the prompt alone, as MMAudio's demo"
+            + " does without a video.",
+        "With --video, the features come from the video's first window (decoded and sampled"
+            + " by the media package).",
+        "Exit status: 0 done, 1 failed (the message says why), 2 bad usage, 3 needs a part"
+            + " that this build lacks."})
+final class GenerateCommand implements Callable<Integer> {
+
+  /** Exit status for a failure the message explains. */
+  static final int FAILED = 1;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--models", required = true, paramLabel = "SETDIR",
+      description = "Model set directory (with manifest.json).")
+  Path models;
+
+  @ArgGroup(exclusive = true)
+  VideoSource source;
+
+  /** Either a video or a pair of feature files. */
+  static final class VideoSource {
+    @Option(names = "--video", paramLabel = "FILE",
+        description = "Video file; features are extracted from its first window.")
+    Path video;
+
+    @ArgGroup(exclusive = false)
+    FeatureFiles features;
+  }
+
+  /** Precomputed features, NumPy float32, C order. */
+  static final class FeatureFiles {
+    @Option(names = "--clip-features", required = true, paramLabel = "F.npy",
+        description = "CLIP image features [clip_len, clip_dim] (or with a leading 1).")
+    Path clip;
+
+    @Option(names = "--sync-features", required = true, paramLabel = "F.npy",
+        description = "Synchformer features [sync_len, sync_dim] (or with a leading 1).")
+    Path sync;
+  }
+
+  @Option(names = "--prompt", defaultValue = "", paramLabel = "TEXT",
+      description = "Text prompt (default: empty, encoded as MMAudio's demo does).")
+  String prompt;
+
+  @Option(names = "--negative-prompt", defaultValue = "", paramLabel = "TEXT",
+      description = "Negative prompt for the unconditional branch (default: empty).")
+  String negativePrompt;
+
+  @Option(names = "--duration", paramLabel = "S",
+      description = "Window length in seconds; must be the model set's (default: the set's).")
+  Double duration;
+
+  @Option(names = "--steps", paramLabel = "N",
+      description = "Euler steps (default: the set's, 25).")
+  Integer steps;
+
+  @Option(names = "--cfg", paramLabel = "X",
+      description = "Classifier-free guidance strength; below 1 turns it off (default: 4.5).")
+  Double cfg;
+
+  @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
+      description = "Noise seed (default: ${DEFAULT-VALUE}, as MMAudio's demo).")
+  long seed;
+
+  @Option(names = "--noise", paramLabel = "F.npy",
+      description = "Initial noise [latent_len, latent_dim] instead of --seed.")
+  Path noise;
+
+  @Mixin
+  RuntimeOptionsMixin runtime;
+
+  @Option(names = "--out", required = true, paramLabel = "OUT.wav",
+      description = "Output audio: .wav (16-bit PCM) or .npy (float32 samples).")
+  Path out;
+
+  @Option(names = "--mux", paramLabel = "OUT.mp4",
+      description = "Also write the video with the generated audio track (needs --video).")
+  Path mux;
+
+  @Option(names = "--no-progress", description = "Do not draw the progress bar.")
+  boolean noProgress;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    if (mux != null) {
+      err.println("error: --mux requires the media package's muxer, which this build does not "
+          + "include yet; write the audio with --out and mux it separately");
+      err.flush();
+      return DemoCommand.NOT_AVAILABLE;
+    }
+    try {
+      return run(err);
+    } catch (InferenceException | IOException | MediaException | IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return FAILED;
+    }
+  }
+
+  private int run(PrintWriter err) throws IOException, MediaException {
+    AudioFileWriter.requireSupported(out);
+    StageTimings timings = new StageTimings();
+    long start = System.nanoTime();
+    RuntimeOptions options = runtime.toRuntimeOptions();
+    try (FoleyEngine engine = FoleyEngine.open(models, options)) {
+      timings.add("load models", System.nanoTime() - start);
+      ModelSetManifest manifest = engine.modelSet().manifest();
+      err.println(engine.modelSet());
+      err.println("sessions: " + engine.providers());
+      if (duration != null && Math.abs(duration - manifest.durationS()) > 1e-9) {
+        throw new IllegalArgumentException("--duration " + duration + ": this model set is "
+            + "exported for " + manifest.durationS() + " s windows (its sequence lengths are "
+            + "fixed in the graphs); export a set for another duration");
+      }
+      GenerationSettings defaults = GenerationSettings.defaults(engine.modelSet());
+      GenerationSettings settings = new GenerationSettings(
+          steps == null ? defaults.steps() : steps, cfg == null ? defaults.cfgStrength() : cfg);
+
+      start = System.nanoTime();
+      SequenceConfig s = engine.modelSet().sequence();
+      VideoFeatures video = null;
+      if (source != null && source.video != null) {
+        video = VideoFeatureExtraction.firstWindow(source.video, engine, timings, err);
+        start = System.nanoTime();
+      } else if (source != null) {
+        video = new VideoFeatures(
+            readRows(source.features.clip, "--clip-features", s.clipLen(), s.clipDim()),
+            readRows(source.features.sync, "--sync-features", s.syncLen(), s.syncDim()));
+      }
+      InitialNoise initial = noise == null ? new InitialNoise.Seeded(seed)
+          : new InitialNoise.Given(readRows(noise, "--noise", s.latentLen(), s.latentDim()));
+      timings.add("read inputs", System.nanoTime() - start);
+
+      ProgressBar bar = new ProgressBar(err, "sampling", !noProgress);
+      float[] audio = engine.generate(List.of(new WindowInput(video, prompt, negativePrompt,
+          initial)), settings, new GenerationListener() {
+            @Override
+            public void stageFinished(Stage stage, long nanos) {
+              timings.add(stage.name().toLowerCase(Locale.ROOT).replace('_', ' '), nanos);
+            }
+
+            @Override
+            public void stepCompleted(int completed, int total) {
+              bar.update(completed, total);
+            }
+          }).get(0);
+
+      start = System.nanoTime();
+      AudioFileWriter.write(out, audio, engine.sampleRate());
+      timings.add("write output", System.nanoTime() - start);
+      err.printf(Locale.ROOT, "wrote %s: %d samples at %d Hz (%d steps, cfg %s, %s)%n", out,
+          audio.length, engine.sampleRate(), settings.steps(), settings.cfgStrength(),
+          noise == null ? "seed " + seed : "noise " + noise);
+      timings.print(err, audio.length / (double) engine.sampleRate(), "load models");
+      PeakMemory.print(err);
+    }
+    return 0;
+  }
+
+  private static float[] readRows(Path file, String option, int rows, int width)
+      throws IOException {
+    NpyArray array = NpyArray.read(file);
+    long[] shape = array.shape();
+    boolean fits = Arrays.equals(shape, new long[] {rows, width})
+        || Arrays.equals(shape, new long[] {1, rows, width});
+    if (!fits || array.dtype() == NpyDtype.INT64) {
+      throw new IllegalArgumentException(option + " " + file + ": " + array + ", expected float32 ["
+          + rows + ", " + width + "] (or [1, " + rows + ", " + width + "])");
+    }
+    return array.toFloatArray();
+  }
+}

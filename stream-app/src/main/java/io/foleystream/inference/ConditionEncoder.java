@@ -1,0 +1,86 @@
+package io.foleystream.inference;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the {@code conditions} graph on a batch of rows (windows times branches) and keeps its
+ * five outputs as ONNX Runtime tensors, which the velocity graph then takes as inputs at every
+ * Euler step without a copy.
+ */
+final class ConditionEncoder {
+
+  /** The names shared by the conditions outputs and the velocity inputs. */
+  static final List<String> NAMES = List.of("clip_f", "sync_f", "text_f", "clip_c", "text_c");
+
+  /** A batch's encoded conditions; closing releases the native tensors. */
+  static final class Conditions implements AutoCloseable {
+    private final OrtSession.Result result;
+    private final Map<String, OnnxTensor> tensors;
+
+    private Conditions(OrtSession.Result result, Map<String, OnnxTensor> tensors) {
+      this.result = result;
+      this.tensors = tensors;
+    }
+
+    Map<String, OnnxTensor> tensors() {
+      return tensors;
+    }
+
+    @Override
+    public void close() {
+      result.close();
+    }
+  }
+
+  private final OnnxModel model;
+  private final OrtEnvironment environment;
+  private final SequenceConfig sequence;
+
+  ConditionEncoder(OnnxModel model, OrtEnvironment environment, SequenceConfig sequence) {
+    this.model = model;
+    this.environment = environment;
+    this.sequence = sequence;
+  }
+
+  /**
+   * Encodes rows of raw features.
+   *
+   * @param clip {@code rows * clip_len * clip_dim} floats
+   * @param sync {@code rows * sync_len * sync_dim} floats
+   * @param text {@code rows * text_len * text_dim} floats
+   * @param rows the batch
+   * @return the conditions, to be closed by the caller
+   */
+  Conditions encode(float[] clip, float[] sync, float[] text, int rows) {
+    SequenceConfig s = sequence;
+    Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+    try {
+      inputs.put("clip_features", tensor(clip, rows, s.clipLen(), s.clipDim()));
+      inputs.put("sync_features", tensor(sync, rows, s.syncLen(), s.syncDim()));
+      inputs.put("text_features", tensor(text, rows, s.textLen(), s.textDim()));
+      OrtSession.Result result = model.run(inputs);
+      Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
+      for (String name : NAMES) {
+        OnnxValue value = result.get(name).orElse(null);
+        if (!(value instanceof OnnxTensor tensor)) {
+          result.close();
+          throw new InferenceException("conditions: output '" + name + "' missing");
+        }
+        outputs.put(name, tensor);
+      }
+      return new Conditions(result, Map.copyOf(outputs));
+    } finally {
+      inputs.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private OnnxTensor tensor(float[] values, int rows, int length, int width) {
+    return Tensors.floats(environment, java.nio.FloatBuffer.wrap(values), rows, length, width);
+  }
+}

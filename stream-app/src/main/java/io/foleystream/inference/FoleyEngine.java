@@ -1,0 +1,160 @@
+package io.foleystream.inference;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The inference engine of one model set: its verified files, its ONNX Runtime sessions (created
+ * once, shared by every thread), the feature extractors and the generator. The public entry point
+ * of the {@code inference} package.
+ *
+ * <pre>{@code
+ * try (FoleyEngine engine = FoleyEngine.open(dir, RuntimeOptions.defaults())) {
+ *   float[] audio = engine.generate(new WindowInput(features, "rain on a tin roof", null,
+ *       new InitialNoise.Seeded(42)), GenerationSettings.defaults(engine.modelSet()));
+ * }
+ * }</pre>
+ */
+public final class FoleyEngine implements AutoCloseable {
+
+  /** Prompts whose text features stay cached. */
+  public static final int TEXT_CACHE_CAPACITY = 64;
+  private static final int CLIP_BATCH = 16;
+  private static final int SYNC_BATCH = 4;
+
+  private final ModelSet set;
+  private final ModelSessions sessions;
+  private final TextEncoder textEncoder;
+  private final ClipImageEncoder clipImageEncoder;
+  private final SynchformerEncoder synchformerEncoder;
+  private final LatentDecoder decoder;
+  private final WindowGenerator generator;
+
+  private FoleyEngine(ModelSet set, ModelSessions sessions) {
+    this.set = set;
+    this.sessions = sessions;
+    SequenceConfig s = set.sequence();
+    var env = sessions.environment();
+    this.textEncoder = new TextEncoder(sessions.model(ModelGraph.CLIP_TEXT), env,
+        set.tokenizer(), s, TEXT_CACHE_CAPACITY);
+    this.clipImageEncoder = new ClipImageEncoder(sessions.model(ModelGraph.CLIP_IMAGE), env, s,
+        CLIP_BATCH);
+    this.synchformerEncoder = new SynchformerEncoder(sessions.model(ModelGraph.SYNCHFORMER), env,
+        s, SYNC_BATCH);
+    this.decoder = new LatentDecoder(sessions.model(ModelGraph.DECODER), env, set.manifest());
+    this.generator = new WindowGenerator(set, env, textEncoder,
+        new ConditionEncoder(sessions.model(ModelGraph.CONDITIONS), env, s),
+        sessions.model(ModelGraph.VELOCITY), decoder);
+  }
+
+  /**
+   * Opens and verifies a model set and creates its sessions.
+   *
+   * @param directory the model set directory
+   * @param options provider, threads, memory settings
+   * @return the engine
+   * @throws ModelSetException if the set is invalid, incomplete or corrupted
+   * @throws ProviderUnavailableException if {@code cuda} was asked for and cannot be had
+   */
+  public static FoleyEngine open(Path directory, RuntimeOptions options) {
+    ModelSet set = ModelSet.open(directory);
+    return new FoleyEngine(set, ModelSessions.open(set, options));
+  }
+
+  /**
+   * Generates the audio of one window.
+   *
+   * @param window features, prompts, noise
+   * @param settings steps and guidance
+   * @return {@link #samplesPerWindow()} samples at {@link #sampleRate()}
+   * @throws InvalidInputException if an input is malformed; nothing runs then
+   */
+  public float[] generate(WindowInput window, GenerationSettings settings) {
+    return generate(List.of(window), settings, GenerationListener.NONE).get(0);
+  }
+
+  /**
+   * Generates several windows in one batch: one conditions run and one velocity run per step for
+   * all of them.
+   *
+   * @param windows the windows
+   * @param settings steps and guidance, shared by all windows
+   * @param listener told about stages and steps
+   * @return one waveform per window, in order
+   * @throws InvalidInputException if any input is malformed; nothing runs then
+   */
+  public List<float[]> generate(List<WindowInput> windows, GenerationSettings settings,
+      GenerationListener listener) {
+    return generator.generate(windows, settings, listener);
+  }
+
+  /**
+   * The model set.
+   *
+   * @return the verified set
+   */
+  public ModelSet modelSet() {
+    return set;
+  }
+
+  /**
+   * The provider each session got.
+   *
+   * @return graph to provider
+   */
+  public Map<ModelGraph, String> providers() {
+    return sessions.providers();
+  }
+
+  /**
+   * The text encoder (with its prompt cache).
+   *
+   * @return the encoder
+   */
+  public TextEncoder textEncoder() {
+    return textEncoder;
+  }
+
+  /**
+   * The CLIP image feature extractor.
+   *
+   * @return the encoder
+   */
+  public ClipImageEncoder clipImageEncoder() {
+    return clipImageEncoder;
+  }
+
+  /**
+   * The Synchformer feature extractor.
+   *
+   * @return the encoder
+   */
+  public SynchformerEncoder synchformerEncoder() {
+    return synchformerEncoder;
+  }
+
+  /**
+   * Samples in each generated window.
+   *
+   * @return duration x sample rate
+   */
+  public int samplesPerWindow() {
+    return decoder.samplesPerWindow();
+  }
+
+  /**
+   * The output sample rate.
+   *
+   * @return Hz
+   */
+  public int sampleRate() {
+    return set.manifest().sampleRate();
+  }
+
+  /** Closes the sessions. */
+  @Override
+  public void close() {
+    sessions.close();
+  }
+}

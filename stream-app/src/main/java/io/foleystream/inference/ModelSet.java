@@ -1,0 +1,234 @@
+package io.foleystream.inference;
+
+import io.foleystream.inference.ModelSetManifest.FileEntry;
+import io.foleystream.npy.NpyArray;
+import io.foleystream.npy.NpyDtype;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * A model set directory, opened and verified: the manifest parsed and checked against the
+ * contract, every listed file present with the size and SHA-256 the manifest gives, the learned
+ * empty features and the tokenizer vocabulary loaded. Immutable and thread-safe; the ONNX sessions
+ * are {@link ModelSessions}' job.
+ */
+public final class ModelSet {
+
+  static final String MANIFEST = "manifest.json";
+  private static final int HASH_BUFFER = 1 << 16;
+
+  private final Path directory;
+  private final ModelSetManifest manifest;
+  private final float[] emptyClip;
+  private final float[] emptySync;
+  private final float[] emptyText;
+  private final ClipTokenizer tokenizer;
+
+  private ModelSet(Path directory, ModelSetManifest manifest, float[] emptyClip,
+      float[] emptySync, float[] emptyText, ClipTokenizer tokenizer) {
+    this.directory = directory;
+    this.manifest = manifest;
+    this.emptyClip = emptyClip;
+    this.emptySync = emptySync;
+    this.emptyText = emptyText;
+    this.tokenizer = tokenizer;
+  }
+
+  /**
+   * Opens and verifies a model set.
+   *
+   * @param directory the set's directory
+   * @return the verified set
+   * @throws ModelSetException naming the file and the problem: manifest missing or invalid, a
+   *     file missing, of the wrong size or checksum, unreadable features or vocabulary
+   */
+  public static ModelSet open(Path directory) {
+    Path manifestFile = directory.resolve(MANIFEST);
+    String json;
+    try {
+      json = Files.readString(manifestFile, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ModelSetException(manifestFile + ": no manifest; is " + directory
+          + " a model set directory?", e);
+    } catch (IOException e) {
+      throw new ModelSetException(manifestFile + ": cannot read: " + e.getMessage(), e);
+    }
+    ModelSetManifest manifest = ManifestReader.parse(json, manifestFile.toString());
+    byte[] buffer = new byte[HASH_BUFFER];
+    for (Map.Entry<String, FileEntry> file : manifest.files().entrySet()) {
+      verify(directory.resolve(file.getKey()), file.getValue(), buffer);
+    }
+    SequenceConfig s = manifest.sequence();
+    ModelSetManifest.EmptyFeatures empty = manifest.emptyFeatures();
+    float[] clip = readFeature(directory.resolve(empty.clipFile()), 1, s.clipDim());
+    float[] sync = readFeature(directory.resolve(empty.syncFile()), 1, s.syncDim());
+    float[] text = readFeature(directory.resolve(empty.textFile()), s.textLen(), s.textDim());
+    return new ModelSet(directory, manifest, clip, sync, text,
+        readTokenizer(directory, manifest.tokenizer()));
+  }
+
+  private static void verify(Path file, FileEntry expected, byte[] buffer) {
+    if (!Files.isRegularFile(file)) {
+      throw new ModelSetException(file + ": missing (listed in " + MANIFEST + ")");
+    }
+    try {
+      long size = Files.size(file);
+      if (size != expected.bytes()) {
+        throw new ModelSetException(file + ": " + size + " bytes, " + MANIFEST + " says "
+            + expected.bytes() + " (truncated or replaced)");
+      }
+      String sha = sha256(file, buffer);
+      if (!sha.equals(expected.sha256())) {
+        throw new ModelSetException(file + ": SHA-256 " + sha + ", " + MANIFEST + " says "
+            + expected.sha256() + " (corrupted or replaced)");
+      }
+    } catch (IOException e) {
+      throw new ModelSetException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private static String sha256(Path file, byte[] buffer) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static float[] readFeature(Path file, long rows, long width) {
+    NpyArray array;
+    try {
+      array = NpyArray.read(file);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ModelSetException(file + ": not a readable .npy array: " + e.getMessage(), e);
+    }
+    if (array.dtype() != NpyDtype.FLOAT32 || !Arrays.equals(array.shape(),
+        new long[] {rows, width})) {
+      throw new ModelSetException(file + ": " + array + ", expected float32 [" + rows + ", "
+          + width + "]");
+    }
+    float[] values = array.toFloatArray();
+    try {
+      FeatureChecks.requireFinite(values, file.toString());
+    } catch (InvalidInputException e) {
+      throw new ModelSetException(e.getMessage(), e);
+    }
+    return values;
+  }
+
+  private static ClipTokenizer readTokenizer(Path directory,
+      ModelSetManifest.TokenizerSpec spec) {
+    Path file = directory.resolve(spec.file());
+    ClipTokenizer tokenizer;
+    try {
+      tokenizer = ClipTokenizer.read(file, spec.merges(), spec.contextLength());
+    } catch (IOException | IllegalStateException e) {
+      throw new ModelSetException(file + ": not a usable BPE merges file: " + e.getMessage(), e);
+    }
+    if (tokenizer.vocabularySize() != spec.vocabSize()
+        || tokenizer.startId() != spec.startToken() || tokenizer.endId() != spec.endToken()) {
+      throw new ModelSetException(file + ": builds a vocabulary of " + tokenizer.vocabularySize()
+          + " ids with start/end " + tokenizer.startId() + "/" + tokenizer.endId() + "; "
+          + MANIFEST + " says " + spec.vocabSize() + " with " + spec.startToken() + "/"
+          + spec.endToken());
+    }
+    return tokenizer;
+  }
+
+  /**
+   * The set's directory.
+   *
+   * @return the directory
+   */
+  public Path directory() {
+    return directory;
+  }
+
+  /**
+   * The verified manifest.
+   *
+   * @return the manifest
+   */
+  public ModelSetManifest manifest() {
+    return manifest;
+  }
+
+  /**
+   * The fixed geometry.
+   *
+   * @return the sequence configuration
+   */
+  public SequenceConfig sequence() {
+    return manifest.sequence();
+  }
+
+  /**
+   * The ONNX file of a graph.
+   *
+   * @param graph the graph
+   * @return its path
+   */
+  public Path file(ModelGraph graph) {
+    return directory.resolve(manifest.models().get(graph).file());
+  }
+
+  /**
+   * The learned empty CLIP feature, one row.
+   *
+   * @return a copy, {@code clip_dim} floats
+   */
+  public float[] emptyClipFeature() {
+    return emptyClip.clone();
+  }
+
+  /**
+   * The learned empty Synchformer feature, one row.
+   *
+   * @return a copy, {@code sync_dim} floats
+   */
+  public float[] emptySyncFeature() {
+    return emptySync.clone();
+  }
+
+  /**
+   * The stored CLIP encoding of the empty string, used when neither a prompt nor a negative
+   * prompt is given.
+   *
+   * @return a copy, {@code text_len * text_dim} floats
+   */
+  public float[] emptyTextFeature() {
+    return emptyText.clone();
+  }
+
+  /**
+   * The set's tokenizer.
+   *
+   * @return the tokenizer
+   */
+  public ClipTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  @Override
+  public String toString() {
+    return "model set " + manifest.variant() + " (" + manifest.precision() + ", "
+        + manifest.sampleRate() + " Hz, " + manifest.durationS() + " s, weights "
+        + manifest.weights() + ") at " + directory;
+  }
+}

@@ -1,0 +1,246 @@
+package io.foleystream.media;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.freedesktop.gstreamer.Buffer;
+import org.freedesktop.gstreamer.Caps;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.Sample;
+import org.freedesktop.gstreamer.Structure;
+import org.freedesktop.gstreamer.elements.AppSink;
+import org.freedesktop.gstreamer.elements.AppSrc;
+
+/**
+ * One GStreamer decoding pipeline, {@code <source> ! decodebin ! videoscale ! videoconvert !
+ * RGB ! appsink}, and the loop that pulls its frames on the calling thread.
+ *
+ * <p>decodebin's video pad is linked by hand in its pad-added callback, so the pipeline can go
+ * back to NULL after an input and decode the next one (a pipeline from {@code parseLaunch}
+ * links decodebin only once). Only video is exposed; audio and subtitles are never decoded. The
+ * appsink holds at most two frames, so memory stays at a few frames whatever the input length.
+ * Every sample, buffer and caps object pulled is disposed before the next pull.
+ */
+final class DecodingPipeline implements AutoCloseable {
+
+  private static final long PULL_SLICE_NS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private final DecoderSettings settings;
+  private final Pipeline pipeline;
+  private final AppSrc appSource;
+  private final Element scaler;
+  private final Element formatFilter;
+  private final AppSink appSink;
+  private final AtomicReference<MediaException> failure = new AtomicReference<>();
+  private volatile boolean videoLinked;
+  private byte[] pixels = new byte[0];
+
+  private DecodingPipeline(String source, DecoderSettings settings) throws MediaException {
+    GStreamerRuntime.ensureInitialized();
+    this.settings = settings;
+    try {
+      pipeline = (Pipeline) Gst.parseLaunch(source
+          + " ! decodebin name=dec caps=video/x-raw(ANY) expose-all-streams=false"
+          + " videoscale name=scale add-borders=false ! videoconvert"
+          + " ! capsfilter name=format caps=video/x-raw,format=RGB"
+          + " ! appsink name=sink sync=false max-buffers=6 drop=false enable-last-sample=false");
+    } catch (RuntimeException e) {
+      throw new MediaException(MediaException.Reason.GSTREAMER_UNAVAILABLE,
+          "cannot build the decoding pipeline (GStreamer base plugins installed?): " + e, e);
+    }
+    appSource = (AppSrc) pipeline.getElementByName("src");
+    scaler = pipeline.getElementByName("scale");
+    formatFilter = pipeline.getElementByName("format");
+    appSink = (AppSink) pipeline.getElementByName("sink");
+    Element decodebin = pipeline.getElementByName("dec");
+    decodebin.connect((Element.PAD_ADDED) this::linkVideoPad);
+    pipeline.getBus().connect((org.freedesktop.gstreamer.Bus.ERROR) (src, code, message) ->
+        failure.compareAndSet(null,
+            GStreamerErrors.fromBus(src == null ? "?" : src.getName(), message)));
+  }
+
+  /** A pipeline fed from memory through appsrc, for chunks. */
+  static DecodingPipeline forMemory(DecoderSettings settings) throws MediaException {
+    return new DecodingPipeline("appsrc name=src format=bytes stream-type=stream", settings);
+  }
+
+  /** A pipeline that reads a local file. */
+  static DecodingPipeline forFile(String location, DecoderSettings settings)
+      throws MediaException {
+    return new DecodingPipeline("filesrc name=file location=\"" + location.replace("\"", "\\\"")
+        + "\"", settings);
+  }
+
+  /**
+   * Decodes {@code bytes} (in the container named by {@code caps}) through appsrc.
+   */
+  DecodeSummary decode(byte[] bytes, String caps, StreamClock clock, FrameSink sink,
+      String inputName) throws MediaException {
+    appSource.setCaps(new Caps(caps));
+    appSource.set("max-bytes", Math.max(bytes.length, 1));
+    start();
+    Buffer buffer = new Buffer(bytes.length);
+    ByteBuffer mapped = buffer.map(true);
+    mapped.put(bytes);
+    buffer.unmap();
+    appSource.pushBuffer(buffer);
+    appSource.endOfStream();
+    return pullFrames(clock, sink, inputName);
+  }
+
+  /** Decodes the file this pipeline was built for. */
+  DecodeSummary decodeFile(StreamClock clock, FrameSink sink, String inputName)
+      throws MediaException {
+    start();
+    return pullFrames(clock, sink, inputName);
+  }
+
+  /**
+   * Back to NULL, ready for the next input: queued data and decodebin's dynamic pads are dropped,
+   * the elements stay. (READY is not enough: appsink clears its end-of-stream flag only when it
+   * restarts from NULL.)
+   */
+  void reset() {
+    pipeline.stop();
+  }
+
+  @Override
+  public void close() {
+    pipeline.stop();
+    pipeline.dispose();
+  }
+
+  private void start() {
+    failure.set(null);
+    videoLinked = false;
+    formatFilter.set("caps", new Caps("video/x-raw,format=RGB"));
+    pipeline.play();
+  }
+
+  private DecodeSummary pullFrames(StreamClock clock, FrameSink sink, String inputName)
+      throws MediaException {
+    int decoded = 0;
+    int delivered = 0;
+    long first = Long.MIN_VALUE;
+    long last = Long.MIN_VALUE;
+    long lastProgress = System.nanoTime();
+    long stallNs = TimeUnit.MILLISECONDS.toNanos(settings.stallTimeoutMs());
+    while (true) {
+      MediaException error = failure.get();
+      if (error != null) {
+        throw new MediaException(error.reason(), inputName + ": " + error.getMessage(), error);
+      }
+      Sample sample = appSink.emit(Sample.class, "try-pull-sample", PULL_SLICE_NS);
+      if (sample == null) {
+        if (appSink.isEOS()) {
+          if (failure.get() != null) {
+            continue;
+          }
+          if (!videoLinked) {
+            throw new MediaException(MediaException.Reason.NO_VIDEO,
+                inputName + ": no decodable video stream");
+          }
+          return new DecodeSummary(decoded, delivered, first, last, false);
+        }
+        if (System.nanoTime() - lastProgress > stallNs) {
+          throw new MediaException(MediaException.Reason.STALLED, inputName
+              + ": GStreamer delivered nothing for " + settings.stallTimeoutMs() + " ms");
+        }
+        continue;
+      }
+      lastProgress = System.nanoTime();
+      boolean more;
+      try {
+        decoded++;
+        if (decoded > settings.maxFramesPerChunk()) {
+          throw new MediaException(MediaException.Reason.TOO_LARGE, inputName
+              + ": more than " + settings.maxFramesPerChunk() + " frames");
+        }
+        Buffer buffer = sample.getBuffer();
+        try {
+          long ptsUs = clock.toStreamUs(buffer.getPresentationTimestamp());
+          if (first == Long.MIN_VALUE) {
+            first = ptsUs;
+          }
+          last = ptsUs;
+          FrameSink.Decision decision = sink.decide(ptsUs);
+          more = decision != FrameSink.Decision.STOP;
+          if (decision == FrameSink.Decision.TAKE) {
+            delivered++;
+            more = sink.accept(copyFrame(sample, buffer, ptsUs));
+          }
+        } finally {
+          buffer.dispose();
+        }
+      } finally {
+        sample.dispose();
+      }
+      if (!more) {
+        return new DecodeSummary(decoded, delivered, first, last, true);
+      }
+    }
+  }
+
+  private RgbFrame copyFrame(Sample sample, Buffer buffer, long ptsUs) throws MediaException {
+    Caps caps = sample.getCaps();
+    int width;
+    int height;
+    try {
+      Structure s = caps.getStructure(0);
+      width = s.getInteger("width");
+      height = s.getInteger("height");
+    } finally {
+      caps.dispose();
+    }
+    int stride = (width * 3 + 3) & ~3;
+    int size = stride * height;
+    if (pixels.length < size) {
+      pixels = new byte[size];
+    }
+    ByteBuffer mapped = buffer.map(false);
+    try {
+      if (mapped.remaining() < size) {
+        throw new MediaException(MediaException.Reason.CORRUPT, "decoded frame of " + width + "x"
+            + height + " has " + mapped.remaining() + " bytes, expected " + size);
+      }
+      mapped.get(pixels, 0, size);
+    } finally {
+      buffer.unmap();
+    }
+    return new RgbFrame(ptsUs, width, height, stride, pixels);
+  }
+
+  /** decodebin's pad-added: link the first raw video pad, capping its resolution. */
+  private void linkVideoPad(Element decodebin, Pad pad) {
+    Caps caps = pad.getCurrentCaps();
+    if (caps == null || videoLinked) {
+      return;
+    }
+    try {
+      Structure s = caps.getStructure(0);
+      if (!s.getName().startsWith("video/x-raw")) {
+        return;
+      }
+      int width = s.getInteger("width");
+      int height = s.getInteger("height");
+      double shrink = Math.min(1.0, Math.min((double) settings.maxFrameWidth() / width,
+          (double) settings.maxFrameHeight() / height));
+      if (shrink < 1.0) {
+        int w = Math.max(2, (int) Math.round(width * shrink / 2) * 2);
+        int h = Math.max(2, (int) Math.round(height * shrink / 2) * 2);
+        formatFilter.set("caps", new Caps("video/x-raw,format=RGB,width=" + w + ",height=" + h));
+      }
+      pad.link(scaler.getStaticPad("sink"));
+      videoLinked = true;
+    } catch (RuntimeException e) {
+      failure.compareAndSet(null, new MediaException(MediaException.Reason.CORRUPT,
+          "cannot link the decoded video: " + e.getMessage(), e));
+    } finally {
+      caps.dispose();
+    }
+  }
+
+}

@@ -1,0 +1,172 @@
+package io.foleystream.media;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Builds the model's video input for one window: decodes the window's chunks, samples them on the
+ * 8 fps (CLIP) and 25 fps (Synchformer) grids, and preprocesses each sampled frame as it comes
+ * out of the decoder.
+ *
+ * <h2>Frame rule</h2>
+ * Grid point {@code i} of rate {@code f} is at {@code g_i = W + i / f} (see {@link SamplingGrid});
+ * it uses the first decoded frame whose time is at or after {@code g_i} and at most the window
+ * end {@code W + D}. The reference decoder (MMAudio's PyAV loop, model-facts.md 3.1) applies the
+ * same rule but accumulates {@code 1/f} in float64, so its grid times drift below the exact ones
+ * by a few ulps; a frame lying exactly on a grid time (every frame of a 25 fps source, and many
+ * of 24 or 50 fps sources) is then sometimes compared with a time just below or above it, and
+ * the reference picks a neighbouring frame (indices 0..5, 7, 7, 8 for a 25 fps source with time
+ * base 1/12800). Here grid times are exact integers, so such a frame is always the one picked;
+ * everywhere else both pick the same frame.
+ *
+ * <h2>Memory</h2>
+ * No decoded frame is kept: each frame is offered to both samplers while the decoder holds it, the
+ * grid points it serves are preprocessed straight into the output tensors, and the frame is
+ * released. Peak memory is the two output tensors (about 113 MB and 120 MB for 8 s) plus a few
+ * decoded frames.
+ *
+ * <h2>Chunks and ends</h2>
+ * Chunks are decoded in stream order; one that ends before the window starts or starts after it
+ * ends is skipped, and decoding stops once both grids are served. Grid points after the last
+ * usable frame stay uncovered and are reported as such in {@link SampledFrames} (covered count,
+ * {@link SampledFrames#NO_FRAME}); nothing is invented silently. A frame exactly at the window
+ * end may serve the last points, as in the reference; for sources slower than 25 fps that frame
+ * usually opens the next window's first chunk, so include that chunk to reproduce the reference
+ * at window ends.
+ *
+ * <p>Not thread-safe: use one extractor per thread. Close it to free the native pipeline.
+ */
+public final class WindowFrameExtractor implements AutoCloseable {
+
+  /** CLIP sampling rate, frames per second. */
+  public static final int CLIP_FPS = 8;
+  /** Synchformer sampling rate, frames per second. */
+  public static final int SYNC_FPS = 25;
+
+  private final DecoderSettings settings;
+  private final ChunkDecoder decoder;
+  private final FramePreprocessor clipPreprocessor = FramePreprocessor.clip();
+  private final FramePreprocessor syncPreprocessor = FramePreprocessor.synchformer();
+
+  /**
+   * Creates an extractor with its own chunk decoder.
+   *
+   * @param settings decoding limits and tolerances
+   */
+  public WindowFrameExtractor(DecoderSettings settings) {
+    this.settings = settings;
+    this.decoder = new ChunkDecoder(settings);
+  }
+
+  /**
+   * Samples and preprocesses window {@code [windowStartUs, windowStartUs + durationUs]} from its
+   * chunks.
+   *
+   * @param chunks the chunks that cover the window, in any order
+   * @param windowStartUs window start on the stream timeline, microseconds
+   * @param durationUs window duration, microseconds (8 000 000 for the released models)
+   * @return both branches' input with the source frame of every grid point
+   * @throws MediaException if a chunk cannot be decoded; its message names the chunk
+   */
+  public WindowFrames extract(List<MediaChunk> chunks, long windowStartUs, long durationUs)
+      throws MediaException {
+    WindowSink sink = new WindowSink(windowStartUs, durationUs);
+    List<MediaChunk> ordered = new ArrayList<>(chunks);
+    ordered.sort(Comparator.comparingLong(MediaChunk::startUs));
+    for (MediaChunk chunk : ordered) {
+      if (sink.done()) {
+        break;
+      }
+      if (chunk.endUs() <= windowStartUs || chunk.startUs() > windowStartUs + durationUs) {
+        continue;
+      }
+      decoder.decode(chunk, sink);
+    }
+    return sink.finish();
+  }
+
+  /**
+   * Samples and preprocesses a window of a local video file, whose timeline starts at its first
+   * frame (time 0). The file is decoded from the start up to the window end.
+   *
+   * @param file a video file in any container and codec GStreamer reads
+   * @param windowStartUs window start, microseconds after the first frame
+   * @param durationUs window duration, microseconds
+   * @return both branches' input with the source frame of every grid point
+   * @throws MediaException if the file cannot be read or decoded
+   */
+  public WindowFrames extract(Path file, long windowStartUs, long durationUs)
+      throws MediaException {
+    if (!Files.isReadable(file)) {
+      throw new MediaException(MediaException.Reason.IO, file + ": not a readable file");
+    }
+    WindowSink sink = new WindowSink(windowStartUs, durationUs);
+    try (DecodingPipeline pipeline =
+        DecodingPipeline.forFile(file.toAbsolutePath().toString(), settings)) {
+      pipeline.decodeFile(new StreamClock(file.toString(), 0, -1, 0), sink, file.toString());
+    }
+    return sink.finish();
+  }
+
+  @Override
+  public void close() {
+    decoder.close();
+  }
+
+  /** Offers every decoded frame to both samplers and preprocesses the points it serves. */
+  private final class WindowSink implements FrameSink {
+    private final FrameSampler clipSampler;
+    private final FrameSampler syncSampler;
+    private final SampledFrames clip;
+    private final SampledFrames sync;
+
+    WindowSink(long startUs, long durationUs) {
+      SamplingGrid clipGrid = new SamplingGrid(startUs, durationUs, CLIP_FPS, 1);
+      SamplingGrid syncGrid = new SamplingGrid(startUs, durationUs, SYNC_FPS, 1);
+      clipSampler = new FrameSampler(clipGrid);
+      syncSampler = new FrameSampler(syncGrid);
+      clip = new SampledFrames(clipGrid, clipPreprocessor.size());
+      sync = new SampledFrames(syncGrid, syncPreprocessor.size());
+    }
+
+    @Override
+    public Decision decide(long ptsUs) {
+      if (clipSampler.closedAt(ptsUs) && syncSampler.closedAt(ptsUs)) {
+        return Decision.STOP;
+      }
+      return clipSampler.pointsServedBy(ptsUs) > 0 || syncSampler.pointsServedBy(ptsUs) > 0
+          ? Decision.TAKE : Decision.SKIP;
+    }
+
+    @Override
+    public boolean accept(RgbFrame frame) {
+      serve(clipSampler, clipPreprocessor, clip, frame);
+      serve(syncSampler, syncPreprocessor, sync, frame);
+      return !done();
+    }
+
+    private void serve(FrameSampler sampler, FramePreprocessor preprocessor,
+        SampledFrames out, RgbFrame frame) {
+      int n = sampler.pointsServedBy(frame.ptsUs());
+      if (n == 0) {
+        return;
+      }
+      int first = sampler.take(n);
+      preprocessor.preprocess(frame, out.data(), first * preprocessor.floatsPerFrame());
+      out.repeat(first, n, frame.ptsUs());
+    }
+
+    boolean done() {
+      return clipSampler.complete() && syncSampler.complete();
+    }
+
+    WindowFrames finish() {
+      clip.padUncoveredRows();
+      sync.padUncoveredRows();
+      return new WindowFrames(clip, sync);
+    }
+  }
+}
