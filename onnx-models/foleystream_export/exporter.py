@@ -106,6 +106,30 @@ def find_vocabulary(cfg: ModelSetConfig, explicit: Optional[pathlib.Path]) -> pa
     raise ExportError(f"no CLIP BPE vocabulary: install open_clip_torch or pass --bpe PATH/{OPEN_CLIP_BPE}")
 
 
+#: open_clip's ids for a few prompts under the full vocabulary (model-facts.md section 4.4).
+FULL_VOCABULARY_VECTORS = {
+    "A dog barking.": [49406, 320, 1929, 32676, 269, 49407],
+    "waves crashing on rocks": [49406, 7882, 24991, 525, 6135, 49407],
+    "Playing the   GUITAR!!": [49406, 1629, 518, 5084, 748, 49407],
+}
+
+
+def check_vocabulary(cfg: ModelSetConfig, path: pathlib.Path) -> None:
+    """The merges file holds the configuration's number of rules and, for open_clip's full
+    vocabulary, tokenizes the documented prompts to open_clip's ids."""
+    try:
+        tok = tokenizer.ClipTokenizer.from_file(path, cfg.bpe_merges)
+    except (OSError, ValueError) as error:
+        raise ExportError(f"vocabulary {path}: {error}") from None
+    if tok.vocab_size != cfg.vocab_size or (tok.sot, tok.eot) != (cfg.vocab_size - 2, cfg.vocab_size - 1):
+        raise ExportError(f"vocabulary {path}: {tok.vocab_size} tokens, the configuration needs {cfg.vocab_size}")
+    if cfg.bpe_merges == tokenizer.FULL_MERGES:
+        for prompt, ids in FULL_VOCABULARY_VECTORS.items():
+            got = tok.tokenize([prompt])[0, :len(ids)].tolist()
+            if got != ids:
+                raise ExportError(f"vocabulary {path} is not open_clip's: {prompt!r} gives {got}, expected {ids}")
+
+
 def export_model_set(cfg: ModelSetConfig, out_dir, weights, precision: str = "fp32",
                      bpe: Optional[pathlib.Path] = None, log=print) -> dict:
     """Exports the whole set into ``out_dir`` and returns the manifest.
@@ -113,16 +137,13 @@ def export_model_set(cfg: ModelSetConfig, out_dir, weights, precision: str = "fp
     ``out_dir`` must not exist or be empty. The set is written into a staging directory beside
     it and renamed at the end, so a failed export (a bad checkpoint, say) leaves nothing behind.
     """
-    if precision != "fp32":
-        raise ExportError(f"unsupported precision '{precision}'")
+    if precision not in ("fp32", "fp16"):
+        raise ExportError(f"unsupported precision '{precision}' (fp32 or fp16)")
     out_dir = pathlib.Path(out_dir)
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise ExportError(f"{out_dir} is not an empty directory; choose a new one")
     vocabulary = find_vocabulary(cfg, bpe)
-    try:
-        tokenizer.read_merges(vocabulary, cfg.bpe_merges)
-    except (OSError, ValueError) as error:
-        raise ExportError(f"vocabulary {vocabulary}: {error}") from None
+    check_vocabulary(cfg, vocabulary)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
@@ -130,7 +151,7 @@ def export_model_set(cfg: ModelSetConfig, out_dir, weights, precision: str = "fp
         shutil.copyfile(vocabulary, staging / manifest.VOCAB_FILE)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*shape inference of prim::Constant.*")
-            written = _export_graphs(cfg, staging, weights, log)
+            written = _export_graphs(cfg, staging, weights, precision, log)
         specs = graphs.specs(cfg)
         for name in graphs.GRAPH_NAMES:
             log(f"checking {name} ...")
@@ -152,7 +173,7 @@ def export_model_set(cfg: ModelSetConfig, out_dir, weights, precision: str = "fp
     return result
 
 
-def _export_graphs(cfg: ModelSetConfig, out_dir: pathlib.Path, weights, log) -> Dict[str, List[str]]:
+def _export_graphs(cfg: ModelSetConfig, out_dir: pathlib.Path, weights, precision: str, log) -> Dict[str, List[str]]:
     """Exports the six graphs and the empty features, one component at a time."""
     specs = graphs.specs(cfg)
     formats = checkpoints.formats(cfg)
@@ -160,7 +181,7 @@ def _export_graphs(cfg: ModelSetConfig, out_dir: pathlib.Path, weights, log) -> 
 
     def export(name, module):
         log(f"exporting {name} ...")
-        written[name] = onnx_export.export(module, specs[name], out_dir)
+        written[name] = onnx_export.export(module, specs[name], out_dir, precision)
 
     net = checkpoints.instantiate(formats["network"], weights.tensors(formats["network"]))
     export("conditions", graphs.ConditionsGraph(net))

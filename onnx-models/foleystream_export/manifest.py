@@ -7,7 +7,6 @@ import os
 import pathlib
 from typing import Dict, List
 
-from . import __version__
 from .graphs import GraphSpec, TensorSpec
 
 FORMAT = "foleystream-model-set"

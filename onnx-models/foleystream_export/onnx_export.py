@@ -3,16 +3,19 @@
 import inspect
 import pathlib
 import tempfile
-from typing import List
+from typing import Dict, List, Optional
 
+import numpy as np
 import onnx
 import onnx.checker
+import onnx.numpy_helper
 import onnx.external_data_helper
-import onnx.mapping
+import onnx.helper
 import onnx.shape_inference
 import torch
 
 from . import OPSET
+from . import precision as precision_module
 from .graphs import GraphSpec
 
 #: Graphs whose weights exceed this are written with ONNX external data (protobuf caps a message
@@ -31,13 +34,14 @@ def data_file_name(spec: GraphSpec) -> str:
     return spec.file + ".data"
 
 
-def export(module: torch.nn.Module, spec: GraphSpec, out_dir: pathlib.Path) -> List[str]:
+def export(module: torch.nn.Module, spec: GraphSpec, out_dir: pathlib.Path, precision: str = "fp32") -> List[str]:
     """Traces ``module`` with the spec's names and symbolic axes into ``out_dir / spec.file``.
 
     Returns the files written: the graph and, for graphs whose weights exceed the threshold, one
     external data file beside it. The tracing happens in a private temporary directory, because
-    torch spills every tensor of a > 2 GiB model into its own file next to the graph; those are
-    then streamed, one tensor at a time, into the single data file.
+    torch spills every tensor of a > 2 GiB model into its own file next to the graph; the weights
+    are then moved (and for ``fp16`` converted, see :mod:`foleystream_export.precision`) one
+    tensor at a time.
     """
     kwargs = dict(
         input_names=[s.name for s in spec.inputs], output_names=[s.name for s in spec.outputs],
@@ -54,60 +58,97 @@ def export(module: torch.nn.Module, spec: GraphSpec, out_dir: pathlib.Path) -> L
         # Intermediate shapes are re-derived by shape inference; storing them only adds bytes.
         del model.graph.value_info[:]
         _declare_io(model, spec)
-        if _weight_bytes(model) > EXTERNAL_DATA_THRESHOLD:
-            data = data_file_name(spec)
-            _write_external_data(model, pathlib.Path(tmp), out_dir / data)
-            onnx.save_model(model, str(out_dir / spec.file))
-            return [spec.file, data]
-        onnx.external_data_helper.load_external_data_for_model(model, tmp)
+        halves = precision_module.plan_mixed_float16(model) if precision == "fp16" else {}
+        files = [spec.file]
+        data_path = None
+        if _weight_bytes(model, halves) > EXTERNAL_DATA_THRESHOLD:
+            files.append(data_file_name(spec))
+            data_path = out_dir / files[1]
+        _write_weights(model, pathlib.Path(tmp), halves, data_path)
         onnx.save_model(model, str(out_dir / spec.file))
-        return [spec.file]
+        return files
 
 
 def _is_external(tensor: onnx.TensorProto) -> bool:
     return tensor.data_location == onnx.TensorProto.EXTERNAL
 
 
-def _weight_bytes(model: onnx.ModelProto) -> int:
+def _weight_bytes(model: onnx.ModelProto, halves: Dict[str, str]) -> int:
     total = 0
     for tensor in model.graph.initializer:
-        if _is_external(tensor):
-            total += int({e.key: e.value for e in tensor.external_data}.get("length", 0)) or \
-                _element_count(tensor) * onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[tensor.data_type].itemsize
-        else:
-            total += len(tensor.raw_data)
+        count = 1
+        for d in tensor.dims:
+            count *= d
+        total += count * (2 if tensor.name in halves else _itemsize(tensor.data_type))
     return total
 
 
-def _element_count(tensor: onnx.TensorProto) -> int:
-    count = 1
-    for d in tensor.dims:
-        count *= d
-    return count
+def _itemsize(data_type: int) -> int:
+    # onnx >= 1.13 has tensor_dtype_to_np_dtype; its older onnx.mapping table is gone from newer releases.
+    if hasattr(onnx.helper, "tensor_dtype_to_np_dtype"):
+        return onnx.helper.tensor_dtype_to_np_dtype(data_type).itemsize
+    import onnx.mapping
+    return onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[data_type].itemsize
 
 
-def _write_external_data(model: onnx.ModelProto, traced_dir: pathlib.Path, data_path: pathlib.Path) -> None:
-    """Moves every initializer of 1 KiB or more into ``data_path``, one tensor in memory at a
-    time, at 4 KiB-aligned offsets (so that runtimes can map them)."""
-    with open(data_path, "wb") as data:
-        for tensor in model.graph.initializer:
-            if _is_external(tensor):
-                onnx.external_data_helper.load_external_data_for_tensor(tensor, str(traced_dir))
-                del tensor.external_data[:]
-                tensor.data_location = onnx.TensorProto.DEFAULT
-            if not tensor.HasField("raw_data"):
-                continue
-            payload = tensor.raw_data
-            if len(payload) < 1024:
-                continue
-            offset = -(-data.tell() // 4096) * 4096
-            data.write(b"\0" * (offset - data.tell()))
-            data.write(payload)
-            tensor.ClearField("raw_data")
-            tensor.data_location = onnx.TensorProto.EXTERNAL
-            for key, value in (("location", data_path.name), ("offset", str(offset)), ("length", str(len(payload)))):
-                entry = tensor.external_data.add()
-                entry.key, entry.value = key, value
+def _take_bytes(tensor: onnx.TensorProto, traced_dir: pathlib.Path) -> bytes:
+    """The tensor's data (read from torch's spill file if it is there), removed from the proto."""
+    if _is_external(tensor):
+        onnx.external_data_helper.load_external_data_for_tensor(tensor, str(traced_dir))
+        del tensor.external_data[:]
+        tensor.data_location = onnx.TensorProto.DEFAULT
+    if tensor.HasField("raw_data"):
+        raw = tensor.raw_data
+    else:
+        raw = onnx.numpy_helper.to_array(tensor).tobytes()
+        for field in ("float_data", "int32_data", "int64_data", "double_data"):
+            tensor.ClearField(field)
+    tensor.ClearField("raw_data")
+    return raw
+
+
+def _write_weights(model: onnx.ModelProto, traced_dir: pathlib.Path, halves: Dict[str, str],
+                   data_path: Optional[pathlib.Path]) -> None:
+    """Gives every initialiser its data: float16-converted where ``halves`` says so, and, with a
+    ``data_path``, every tensor of 1 KiB or more in that one file at 4 KiB-aligned offsets (so
+    runtimes can map them). One tensor is in memory at a time."""
+    by_name = {t.name: t for t in model.graph.initializer}
+    copies: Dict[str, List[onnx.TensorProto]] = {}
+    for half, source in halves.items():
+        if half != source:
+            copies.setdefault(source, []).append(by_name[half])
+    data = open(data_path, "wb") if data_path is not None else None
+    try:
+        for tensor in list(model.graph.initializer):
+            if halves.get(tensor.name, tensor.name) != tensor.name:
+                continue  # a float16 copy: written together with its source below
+            raw = _take_bytes(tensor, traced_dir)
+            if tensor.name in halves:
+                raw, tensor.data_type = _to_half(raw), onnx.TensorProto.FLOAT16
+            _store(tensor, raw, data)
+            for copy in copies.get(tensor.name, []):
+                copy.data_type = onnx.TensorProto.FLOAT16
+                _store(copy, _to_half(raw), data)
+    finally:
+        if data is not None:
+            data.close()
+
+
+def _to_half(raw: bytes) -> bytes:
+    return np.frombuffer(raw, dtype=np.float32).astype(np.float16).tobytes()
+
+
+def _store(tensor: onnx.TensorProto, raw: bytes, data) -> None:
+    if data is None or len(raw) < 1024:
+        tensor.raw_data = raw
+        return
+    offset = -(-data.tell() // 4096) * 4096
+    data.write(b"\0" * (offset - data.tell()))
+    data.write(raw)
+    tensor.data_location = onnx.TensorProto.EXTERNAL
+    for key, value in (("location", pathlib.Path(data.name).name), ("offset", str(offset)), ("length", str(len(raw)))):
+        entry = tensor.external_data.add()
+        entry.key, entry.value = key, value
 
 
 def _persist_buffers(module: torch.nn.Module) -> None:

@@ -75,3 +75,17 @@ def test_reading_too_few_merges_fails(tmp_path):
     assert len(tokenizer.read_merges(path, 2)) == 2
     with pytest.raises(ValueError, match="does not hold 3 merge rules"):
         tokenizer.read_merges(path, 3)
+
+
+def test_export_checks_the_vocabulary(parity, tmp_path):
+    from foleystream_export import exporter
+    full = parity / "tokenizer" / "bpe_simple_vocab_16e6.txt.gz"
+    exporter.check_vocabulary(config.builtin("small_16k"), full)
+    exporter.check_vocabulary(config.builtin("tiny"), config.builtin("tiny").bpe_path)
+    with pytest.raises(exporter.ExportError, match="does not hold 48894 merge rules"):
+        exporter.check_vocabulary(config.builtin("small_16k"), config.builtin("tiny").bpe_path)
+    lines = gzip.decompress(full.read_bytes()).decode().split("\n")
+    lines[1:20001] = lines[20000:0:-1]  # other merge ranks: another vocabulary
+    (tmp_path / "other.txt.gz").write_bytes(gzip.compress("\n".join(lines).encode()))
+    with pytest.raises(exporter.ExportError, match="is not open_clip's"):
+        exporter.check_vocabulary(config.builtin("small_16k"), tmp_path / "other.txt.gz")

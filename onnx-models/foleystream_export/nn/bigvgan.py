@@ -163,4 +163,5 @@ def fold_weight_norm(g: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
     """``g * v / ||v||`` with the norm over every axis but 0 (for ConvTranspose1d, axis 0 is the
     input channel), in float32."""
     g, v = g.float(), v.float()
+    # The kernel the reference's remove_weight_norm() runs: bit-identical folded weights.
     return torch._weight_norm(v, g, 0)

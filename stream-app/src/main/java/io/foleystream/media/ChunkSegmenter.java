@@ -66,6 +66,15 @@ public final class ChunkSegmenter {
   private record Failure(MediaException error) implements Event {}
 
   private static final Logger LOG = LoggerFactory.getLogger(ChunkSegmenter.class);
+  /**
+   * Half a 90 kHz tick. The MPEG-TS muxer truncates nanoseconds to 90 kHz ticks, and demuxers
+   * give nanoseconds truncated from ticks, so remuxing a frame at 1/30 s (3000 ticks, 33333333
+   * ns after demuxing) would store it one tick early (2999). Running the video half a tick late
+   * into the muxer makes the truncation a rounding: every frame keeps its tick. The offset is
+   * taken out of the chunk times again.
+   */
+  static final long HALF_TICK_NS = 5_555;
+
   private static final String COPY_CAPS = "video/x-h264;video/x-h265;video/x-raw(ANY)";
 
   private final SegmenterSettings settings;
@@ -147,10 +156,10 @@ public final class ChunkSegmenter {
       }
       if (event instanceof FragmentOpened opened) {
         if (pending != null) {
-          chunks += hand(listener, pending, pendingStartNs, pending.runningTimeNs());
+          chunks += hand(listener, pending, pendingStartNs, pending.runningTimeNs() - HALF_TICK_NS);
           pending = null;
         }
-        openedNs = opened.runningTimeNs();
+        openedNs = opened.runningTimeNs() - HALF_TICK_NS;
       } else if (event instanceof FragmentClosed closed) {
         pending = closed;
         pendingStartNs = openedNs;
@@ -160,7 +169,7 @@ public final class ChunkSegmenter {
       } else if (event instanceof EndOfStream) {
         if (pending != null) {
           chunks += hand(listener, pending, pendingStartNs,
-              pending.runningTimeNs() + frameInterval.meanNs());
+              pending.runningTimeNs() - HALF_TICK_NS + frameInterval.meanNs());
         }
         if (chunks == 0) {
           throw new MediaException(MediaException.Reason.NO_VIDEO,
@@ -196,7 +205,9 @@ public final class ChunkSegmenter {
             + " num-buffers=" + frames + " pattern=smpte horizontal-speed=4 ! video/x-raw,width="
             + test.width() + ",height=" + test.height() + ",framerate=" + test.fps() + "/1"
             + " ! timeoverlay ! " + encodeBranch() + " name=encoded ! split.video " + split);
-        pipeline.getElementByName("encoded").getStaticPad("src").addDataProbe(frameInterval);
+        Pad encoded = pipeline.getElementByName("encoded").getStaticPad("src");
+        encoded.addDataProbe(frameInterval);
+        PadOffset.set(encoded, HALF_TICK_NS);
       } else {
         VideoSource.Uri uri = (VideoSource.Uri) source;
         String caps = settings.reencode() == SegmenterSettings.Reencode.ALWAYS
@@ -243,6 +254,7 @@ public final class ChunkSegmenter {
       pipeline.add(bin);
       Pad out = bin.getStaticPad("src");
       out.addDataProbe(frameInterval);
+      PadOffset.set(out, HALF_TICK_NS);
       out.link(split.getRequestPad("video"));
       bin.syncStateWithParent();
       pad.link(bin.getStaticPad("sink"));

@@ -2,8 +2,10 @@ package io.foleystream.media;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.freedesktop.gstreamer.Buffer;
+import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
@@ -13,6 +15,8 @@ import org.freedesktop.gstreamer.Sample;
 import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.elements.AppSink;
 import org.freedesktop.gstreamer.elements.AppSrc;
+import org.freedesktop.gstreamer.message.Message;
+import org.freedesktop.gstreamer.message.MessageType;
 
 /**
  * One GStreamer decoding pipeline, {@code <source> ! decodebin ! videoscale ! videoconvert !
@@ -27,6 +31,7 @@ import org.freedesktop.gstreamer.elements.AppSrc;
 final class DecodingPipeline implements AutoCloseable {
 
   private static final long PULL_SLICE_NS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final int FEED_BLOCK_BYTES = 1 << 20;
 
   private final DecoderSettings settings;
   private final Pipeline pipeline;
@@ -36,6 +41,10 @@ final class DecodingPipeline implements AutoCloseable {
   private final AppSink appSink;
   private final AtomicReference<MediaException> failure = new AtomicReference<>();
   private volatile boolean videoLinked;
+  private volatile boolean noMorePads;
+  private volatile boolean missingVideoDecoder;
+  private volatile byte[] input = new byte[0];
+  private final AtomicLong inputOffset = new AtomicLong();
   private byte[] pixels = new byte[0];
 
   private DecodingPipeline(String source, DecoderSettings settings) throws MediaException {
@@ -57,14 +66,20 @@ final class DecodingPipeline implements AutoCloseable {
     appSink = (AppSink) pipeline.getElementByName("sink");
     Element decodebin = pipeline.getElementByName("dec");
     decodebin.connect((Element.PAD_ADDED) this::linkVideoPad);
-    pipeline.getBus().connect((org.freedesktop.gstreamer.Bus.ERROR) (src, code, message) ->
-        failure.compareAndSet(null,
-            GStreamerErrors.fromBus(src == null ? "?" : src.getName(), message)));
+    decodebin.connect((Element.NO_MORE_PADS) element -> noMorePads = true);
+    Bus bus = pipeline.getBus();
+    bus.connect((Bus.MESSAGE) (b, message) -> noteMissingDecoder(message));
+    bus.connect((Bus.ERROR) (src, code, message) -> failure.compareAndSet(null,
+        withoutVideo(GStreamerErrors.fromBus(src == null ? "?" : src.getName(), message))));
   }
 
   /** A pipeline fed from memory through appsrc, for chunks. */
   static DecodingPipeline forMemory(DecoderSettings settings) throws MediaException {
-    return new DecodingPipeline("appsrc name=src format=bytes stream-type=stream", settings);
+    DecodingPipeline pipeline =
+        new DecodingPipeline("appsrc name=src format=bytes stream-type=random-access", settings);
+    pipeline.appSource.connect((AppSrc.NEED_DATA) (src, size) -> pipeline.feedInput());
+    pipeline.appSource.connect((AppSrc.SEEK_DATA) (src, position) -> pipeline.seekInput(position));
+    return pipeline;
   }
 
   /** A pipeline that reads a local file. */
@@ -79,16 +94,41 @@ final class DecodingPipeline implements AutoCloseable {
    */
   DecodeSummary decode(byte[] bytes, String caps, StreamClock clock, FrameSink sink,
       String inputName) throws MediaException {
+    input = bytes;
+    inputOffset.set(0);
     appSource.setCaps(new Caps(caps));
-    appSource.set("max-bytes", Math.max(bytes.length, 1));
+    appSource.setSize(bytes.length);
     start();
-    Buffer buffer = new Buffer(bytes.length);
-    ByteBuffer mapped = buffer.map(true);
-    mapped.put(bytes);
-    buffer.unmap();
-    appSource.pushBuffer(buffer);
-    appSource.endOfStream();
     return pullFrames(clock, sink, inputName);
+  }
+
+  /**
+   * appsrc's need-data: pushes the next block of the input, or ends the stream. The source is in
+   * random-access mode, so demuxers that need to jump (MP4 with its index at the end) seek
+   * through {@link #seekInput}.
+   */
+  private void feedInput() {
+    byte[] in = input;
+    long offset = inputOffset.get();
+    if (offset >= in.length) {
+      appSource.endOfStream();
+      return;
+    }
+    int n = (int) Math.min(FEED_BLOCK_BYTES, in.length - offset);
+    Buffer buffer = new Buffer(n);
+    buffer.map(true).put(in, (int) offset, n);
+    buffer.unmap();
+    buffer.setOffset(offset);
+    inputOffset.set(offset + n);
+    appSource.pushBuffer(buffer);
+  }
+
+  private boolean seekInput(long position) {
+    if (position < 0 || position > input.length) {
+      return false;
+    }
+    inputOffset.set(position);
+    return true;
   }
 
   /** Decodes the file this pipeline was built for. */
@@ -113,9 +153,32 @@ final class DecodingPipeline implements AutoCloseable {
     pipeline.dispose();
   }
 
+  /** decodebin reports a missing decoder for every stream it cannot decode before failing. */
+  private void noteMissingDecoder(Message message) {
+    if (message.getType() == MessageType.ELEMENT && message.getStructure() != null
+        && message.getStructure().getName().equals("missing-plugin")
+        && message.getStructure().toString().contains("video/")) {
+      missingVideoDecoder = true;
+    }
+  }
+
+  /**
+   * decodebin fails with the same "missing a plug-in" error whether a video decoder is missing
+   * or the input has no video at all (only video is exposed); tell the two apart.
+   */
+  private MediaException withoutVideo(MediaException error) {
+    if (error.reason() == MediaException.Reason.UNSUPPORTED_CODEC && !missingVideoDecoder) {
+      return new MediaException(MediaException.Reason.NO_VIDEO,
+          "no video stream (" + error.getMessage() + ")");
+    }
+    return error;
+  }
+
   private void start() {
     failure.set(null);
     videoLinked = false;
+    noMorePads = false;
+    missingVideoDecoder = false;
     formatFilter.set("caps", new Caps("video/x-raw,format=RGB"));
     pipeline.play();
   }
@@ -144,6 +207,10 @@ final class DecodingPipeline implements AutoCloseable {
                 inputName + ": no decodable video stream");
           }
           return new DecodeSummary(decoded, delivered, first, last, false);
+        }
+        if (noMorePads && !videoLinked) {
+          throw new MediaException(MediaException.Reason.NO_VIDEO,
+              inputName + ": no decodable video stream");
         }
         if (System.nanoTime() - lastProgress > stallNs) {
           throw new MediaException(MediaException.Reason.STALLED, inputName

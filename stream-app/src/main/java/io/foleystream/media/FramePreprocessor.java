@@ -92,6 +92,11 @@ public final class FramePreprocessor {
     return new FramePreprocessor(size, fit, identity);
   }
 
+  /** The output value of 8-bit sample {@code value} in {@code channel} (0 = R, 1 = G, 2 = B). */
+  float lut(int channel, int value) {
+    return lut[channel * 256 + value];
+  }
+
   /**
    * Output width and height (the output is square).
    *

@@ -1,0 +1,101 @@
+package io.foleystream.media;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class FrameSamplerTest {
+
+  /** Runs the sampler over frames at {@code pts} and returns the frame index per grid point. */
+  private static int[] sample(SamplingGrid grid, long... pts) {
+    FrameSampler sampler = new FrameSampler(grid);
+    int[] chosen = new int[grid.count()];
+    Arrays.fill(chosen, -1);
+    for (int k = 0; k < pts.length; k++) {
+      int n = sampler.pointsServedBy(pts[k]);
+      int first = sampler.take(n);
+      for (int i = first; i < first + n; i++) {
+        chosen[i] = k;
+      }
+    }
+    return chosen;
+  }
+
+  private static long[] frames(int count, long stepUs, long offsetUs) {
+    long[] pts = new long[count];
+    for (int k = 0; k < count; k++) {
+      pts[k] = offsetUs + k * stepUs;
+    }
+    return pts;
+  }
+
+  @Test
+  void aFrameExactlyOnAGridTimeIsTheOnePicked() {
+    int[] chosen = sample(new SamplingGrid(0, 1_000_000, 25, 1), frames(30, 40_000, 0));
+    int[] identity = new int[25];
+    Arrays.setAll(identity, i -> i);
+    assertArrayEquals(identity, chosen, "a 25 fps source on the 25 fps grid maps one to one");
+  }
+
+  @Test
+  void picksTheFirstFrameAtOrAfterEachGridTimeNotTheNearest() {
+    int[] chosen = sample(new SamplingGrid(0, 1_000_000, 8, 1), frames(40, 33_333, 0));
+    assertEquals(4, chosen[1], "0.125 s: frame 3 (0.09999 s) is nearest but before it");
+    assertEquals(8, chosen[2], "0.25 s: frame 8 at 0.26666 s");
+  }
+
+  @Test
+  void slowSourcesRepeatFramesAndFastSourcesSkipThem() {
+    int[] slow = sample(new SamplingGrid(0, 1_000_000, 25, 1), frames(16, 66_667, 0));
+    assertEquals(2, slow[2]);
+    assertEquals(2, slow[3], "the 15 fps frame at 133 ms serves the 80 ms and 120 ms points");
+    int[] fast = sample(new SamplingGrid(0, 1_000_000, 8, 1), frames(60, 16_667, 0));
+    assertEquals(8, fast[1], "frames between grid points are dropped");
+  }
+
+  @Test
+  void framesBeforeTheWindowOrAfterItsEndServeNothing() {
+    SamplingGrid grid = new SamplingGrid(1_000_000, 1_000_000, 8, 1);
+    FrameSampler sampler = new FrameSampler(grid);
+    assertEquals(0, sampler.pointsServedBy(999_999));
+    assertEquals(0, sampler.pointsServedBy(2_000_001), "later than the window end");
+    assertEquals(8, sampler.pointsServedBy(2_000_000), "a frame exactly at the end serves all");
+    assertTrue(sampler.closedAt(2_000_001));
+    assertFalse(sampler.closedAt(1_500_000));
+  }
+
+  @Test
+  void variableFrameRateAndAGapInTheMiddle() {
+    long[] pts = {0, 20_000, 90_000, 95_000, 400_000, 410_000, 1_000_000};
+    int[] chosen = sample(new SamplingGrid(0, 1_000_000, 25, 1), pts);
+    assertEquals(0, chosen[0]);
+    assertEquals(2, chosen[1], "40 ms -> the frame at 90 ms");
+    assertEquals(2, chosen[2], "80 ms -> the frame at 90 ms again");
+    assertEquals(4, chosen[3], "120 ms -> after the gap, the frame at 400 ms");
+    assertEquals(4, chosen[10], "400 ms exactly");
+    assertEquals(6, chosen[11], "440 ms -> the frame at 1 s (the window end, included)");
+  }
+
+  @Test
+  void outOfOrderFramesNeverServeAPointTwice() {
+    FrameSampler sampler = new FrameSampler(new SamplingGrid(0, 1_000_000, 25, 1));
+    sampler.take(sampler.pointsServedBy(100_000));
+    assertEquals(3, sampler.served());
+    assertEquals(0, sampler.pointsServedBy(60_000), "an earlier frame arriving late");
+    assertEquals(1, sampler.pointsServedBy(120_000));
+  }
+
+  @Test
+  void endOfStreamLeavesAnUncoveredTail() {
+    FrameSampler sampler = new FrameSampler(new SamplingGrid(0, 8_000_000, 8, 1));
+    for (long pts : frames(100, 33_333, 0)) {
+      sampler.take(sampler.pointsServedBy(pts));
+    }
+    assertEquals(27, sampler.served(), "frames up to 3.3 s serve grid points 0 .. 26");
+    assertFalse(sampler.complete());
+  }
+}

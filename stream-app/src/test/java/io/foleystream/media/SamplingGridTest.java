@@ -1,0 +1,53 @@
+package io.foleystream.media;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class SamplingGridTest {
+
+  @Test
+  void eightSecondsGiveTheModelsFrameCounts() {
+    assertEquals(64, new SamplingGrid(0, 8_000_000, 8, 1).count());
+    assertEquals(200, new SamplingGrid(0, 8_000_000, 25, 1).count());
+    assertEquals(33, new SamplingGrid(0, 4_200_000, 8, 1).count(), "int(4.2 * 8)");
+    assertEquals(105, new SamplingGrid(0, 4_200_000, 25, 1).count(), "int(4.2 * 25)");
+  }
+
+  @Test
+  void gridTimesAreExactMultiplesFromTheWindowStart() {
+    SamplingGrid clip = new SamplingGrid(1_000_003, 8_000_000, 8, 1);
+    SamplingGrid sync = new SamplingGrid(1_000_003, 8_000_000, 25, 1);
+    assertEquals(1_000_003, clip.timeUs(0));
+    assertEquals(1_000_003 + 63 * 125_000, clip.timeUs(63));
+    assertEquals(1_000_003 + 6 * 40_000, sync.timeUs(6), "no float drift at 0.24 s");
+    assertEquals(1_000_003 + 199 * 40_000, sync.timeUs(199));
+    assertEquals(9_000_003, sync.endUs());
+  }
+
+  @Test
+  void irrationalStepsRoundUpSoIntegerComparisonEqualsTheExactOne() {
+    SamplingGrid grid = new SamplingGrid(0, 1_000_000, 30000, 1001);
+    long[] expected = new long[5];
+    for (int i = 0; i < 5; i++) {
+      expected[i] = (long) Math.ceil(i * 1_000_000.0 * 1001 / 30000);
+    }
+    long[] actual = new long[5];
+    for (int i = 0; i < 5; i++) {
+      actual[i] = grid.timeUs(i);
+    }
+    assertArrayEquals(expected, actual);
+    assertEquals(33_367, grid.timeUs(1), "33366.67 rounds up: a frame at 33366 us is before it");
+  }
+
+  @Test
+  void rejectsEmptyOrNegativeGrids() {
+    assertThrows(IllegalArgumentException.class, () -> new SamplingGrid(0, 100_000, 8, 1));
+    assertThrows(IllegalArgumentException.class, () -> new SamplingGrid(0, -1, 25, 1));
+    assertThrows(IllegalArgumentException.class, () -> new SamplingGrid(0, 8_000_000, 0, 1));
+    SamplingGrid grid = new SamplingGrid(0, 8_000_000, 8, 1);
+    assertThrows(IndexOutOfBoundsException.class, () -> grid.timeUs(64));
+  }
+}
