@@ -5,11 +5,8 @@ import io.foleystream.schemas.PayloadReference;
 import io.foleystream.schemas.RecordHeader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -59,7 +56,7 @@ final class DeadLetters {
       storedValue = ByteBuffer.wrap(value);
     } else {
       storedValue = new PayloadReference("kafka://" + source.topic() + "/" + source.partition()
-          + "/" + source.offset(), (long) value.length, sha256(value));
+          + "/" + source.offset(), (long) value.length, PayloadFetcher.sha256(value));
     }
     return DeadLetter.newBuilder()
         .setSourceTopic(source.topic())
@@ -91,13 +88,5 @@ final class DeadLetters {
   /** The key bytes of a stream id. */
   static byte[] keyBytes(String streamId) {
     return streamId == null ? null : streamId.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }
