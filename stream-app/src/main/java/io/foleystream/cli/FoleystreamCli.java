@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FoleystreamCli.BuildVersion.class,
     description = "Generated, synchronized Foley audio for live video on Kafka.",
-    subcommands = {DemoCommand.class, GenerateCommand.class, BenchmarkCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, IngestCommand.class, MuxCommand.class,
+        GenerateCommand.class, BenchmarkCommand.class,
         CommandLine.HelpCommand.class})
 public final class FoleystreamCli implements Runnable {
 

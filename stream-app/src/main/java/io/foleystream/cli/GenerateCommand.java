@@ -47,6 +47,8 @@ final class GenerateCommand implements Callable<Integer> {
 
   /** Exit status for a failure the message explains. */
   static final int FAILED = 1;
+  /** Exit status for an option that needs a part this build lacks. */
+  static final int NOT_AVAILABLE = 3;
 
   @Spec
   CommandSpec spec;
@@ -128,7 +130,7 @@ final class GenerateCommand implements Callable<Integer> {
       err.println("error: --mux requires the media package's muxer, which this build does not "
           + "include yet; write the audio with --out and mux it separately");
       err.flush();
-      return DemoCommand.NOT_AVAILABLE;
+      return NOT_AVAILABLE;
     }
     try {
       return run(err);

@@ -179,7 +179,7 @@ class GenerateCommandTest {
   @Test
   void muxNeedsTheMediaPackagesMuxer() {
     Result result = run("--models", SET.toString(), "--mux", "out.mp4", "--out", "x.wav");
-    assertEquals(DemoCommand.NOT_AVAILABLE, result.exitCode());
+    assertEquals(GenerateCommand.NOT_AVAILABLE, result.exitCode());
     assertTrue(result.err().contains("--mux requires the media package's muxer"), result.err());
   }
 
