@@ -56,6 +56,9 @@ final class DemoCommand implements Callable<Integer> {
   /** The committed test model set, relative to the repository root. */
   static final Path TINY_SET = Path.of("onnx-models", "fixtures", "tiny", "model-set");
   private static final String STREAM_ID = "demo";
+  /** Two-second chunks; 1 Mbit/s is plenty for the 640 x 360 test picture. */
+  private static final SegmenterSettings CHUNKS = new SegmenterSettings(2_000_000L,
+      SegmenterSettings.Reencode.AUTO, 1000);
 
   @Option(names = "--video", paramLabel = "FILE",
       description = "Video file to use instead of the generated clip.")
@@ -94,6 +97,8 @@ final class DemoCommand implements Callable<Integer> {
     if (!verbose) {
       ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
           org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka"))
+          .setLevel(Level.ERROR);
     }
     long t0 = System.nanoTime();
     Path setDir = models != null ? models : findTinySet();
@@ -113,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
           + " exported MMAudio set for real Foley.");
     }
     Files.createDirectories(out);
-    Path stateDir = Files.createTempDirectory("foleystream-demo-state");
+    Path stateDir = Files.createDirectories(out.resolve(".state"));
     step("starting an in-process Kafka broker and the Apicurio schema registry...");
     CompletableFuture<ApicurioRegistryServer> registryStart =
         CompletableFuture.supplyAsync(ApicurioRegistryServer::start);
@@ -160,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
     try (KafkaProducer<String, VideoChunk> producer = IngestCommand.producer(config);
         OutputStream copy = video != null ? null : Files.newOutputStream(input)) {
       new VideoIngestor(producer, config.required(ConfigKeys.TOPIC_VIDEO)).ingest(source,
-          STREAM_ID, SegmenterSettings.defaults(), VideoIngestor.Pace.FAST, copy, chunk -> {
+          STREAM_ID, CHUNKS, VideoIngestor.Pace.FAST, copy, chunk -> {
             if (firstStart[0] == Long.MIN_VALUE) {
               firstStart[0] = chunk.getPtsStartMicros();
             }

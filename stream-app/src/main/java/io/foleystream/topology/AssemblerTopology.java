@@ -5,6 +5,8 @@ import io.foleystream.schemas.StreamAssembly;
 import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowTask;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -46,7 +48,7 @@ public final class AssemblerTopology {
    * @return the topology
    */
   public static Topology build(TopicNames topics, AssemblerSettings settings,
-      java.util.Map<String, ?> serdeConfig, int deadLetterInlineLimit, PipelineMetrics metrics) {
+      Map<String, ?> serdeConfig, int deadLetterInlineLimit, PipelineMetrics metrics) {
     AvroSerdes serdes = new AvroSerdes(serdeConfig);
     DeadLetters deadLetters = new DeadLetters(deadLetterInlineLimit);
     AssemblerStores stores = AssemblerStores.DEFAULT;
@@ -70,7 +72,9 @@ public final class AssemblerTopology {
         serdes.value(StreamAssembly.class)), ASSEMBLER);
     topology.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(stores.chunks()), Serdes.String(),
-        serdes.value(VideoChunk.class)), ASSEMBLER);
+        serdes.value(VideoChunk.class)).withLoggingEnabled(Map.of(
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            String.valueOf(FoleystreamApp.LARGE_RECORD_BYTES))), ASSEMBLER);
     topology.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(stores.controls()), Serdes.String(),
         serdes.value(StreamControl.class)), ASSEMBLER, CONTROL_UPDATER);

@@ -69,6 +69,13 @@ public final class FoleystreamApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FoleystreamApp.class);
   /** Application id when the configuration sets none. */
   public static final String DEFAULT_APPLICATION_ID = "foleystream";
+  /**
+   * Largest record the application writes (window tasks embed their chunks), and the {@code
+   * max.message.bytes} of the topics and changelogs that hold such records.
+   */
+  static final int LARGE_RECORD_BYTES = 64 * 1024 * 1024;
+  /** Largest failed record value that a dead letter repeats inline (larger ones by reference). */
+  static final int DEAD_LETTER_INLINE_BYTES = 512 * 1024;
 
   private final FoleystreamConfig config;
   private final PrometheusMeterRegistry registry;
@@ -161,6 +168,11 @@ public final class FoleystreamApp implements AutoCloseable {
     Map<String, Object> kafka = new HashMap<>(config.passThrough());
     kafka.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
     kafka.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // Window tasks carry their chunks: a window of 2 s chunks of 1080p video is several MB.
+    kafka.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        LARGE_RECORD_BYTES);
+    kafka.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LARGE_RECORD_BYTES);
+    kafka.putIfAbsent("processing.exception.handler.global.enabled", true);
     for (String required : List.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
         "schema.registry.url")) {
       if (kafka.get(required) == null) {
@@ -193,7 +205,7 @@ public final class FoleystreamApp implements AutoCloseable {
 
   private void startAssembler(Map<String, Object> kafka) {
     AssemblerSettings settings = assemblerSettings();
-    var topology = AssemblerTopology.build(topics, settings, kafka, deadLetterInlineLimit(),
+    var topology = AssemblerTopology.build(topics, settings, kafka, DEAD_LETTER_INLINE_BYTES,
         metrics);
     streams = new KafkaStreams(topology, new StreamsConfig(kafka));
     streams.setUncaughtExceptionHandler(e -> {
@@ -287,7 +299,7 @@ public final class FoleystreamApp implements AutoCloseable {
     loop = new GenerationLoop(consumer, producer, topics, generator, new GenerationLoop.Codecs(
         serdes.value(WindowTask.class).deserializer(), serdes.value(AudioChunk.class)
             .serializer(), serdes.value(DeadLetter.class).serializer(),
-        serdes.value(VideoChunk.class).serializer()), new DeadLetters(deadLetterInlineLimit()),
+        serdes.value(VideoChunk.class).serializer()), new DeadLetters(DEAD_LETTER_INLINE_BYTES),
         metrics, batchSize, config.longValue(ConfigKeys.BATCH_WAIT_MS));
     loopThread = new Thread(loop, "foleystream-generation");
     loopThread.start();
@@ -295,10 +307,6 @@ public final class FoleystreamApp implements AutoCloseable {
         + " {}", topics.windowTasks(), topics.audio(), models,
         engine.modelSet().manifest().variant(), engine.modelSet().manifest().weights(),
         batchSize);
-  }
-
-  private int deadLetterInlineLimit() {
-    return 512 * 1024;
   }
 
   private String instanceId() {

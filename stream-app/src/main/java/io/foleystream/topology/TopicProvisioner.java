@@ -46,6 +46,9 @@ final class TopicProvisioner {
           if (name.equals(topics.control())) {
             topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
                 TopicConfig.CLEANUP_POLICY_COMPACT));
+          } else if (!name.equals(topics.audio()) && !name.equals(topics.deadLetters())) {
+            topic.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                String.valueOf(FoleystreamApp.LARGE_RECORD_BYTES)));
           }
           missing.add(topic);
         }
