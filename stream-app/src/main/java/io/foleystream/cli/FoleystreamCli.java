@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     versionProvider = FoleystreamCli.BuildVersion.class,
     description = "Generated, synchronized Foley audio for live video on Kafka.",
     subcommands = {DemoCommand.class, RunCommand.class, IngestCommand.class, MuxCommand.class,
-        GenerateCommand.class, BenchmarkCommand.class,
+        GenerateCommand.class, BenchmarkCommand.class, FramesCommand.class,
         CommandLine.HelpCommand.class})
 public final class FoleystreamCli implements Runnable {
 

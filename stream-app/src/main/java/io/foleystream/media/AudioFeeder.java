@@ -59,7 +59,8 @@ final class AudioFeeder {
     long rate = block.sampleRate();
     long startFrame = 0;
     if (block.ptsUs() < zeroUs) {
-      startFrame = Math.min(block.frames(), (zeroUs - block.ptsUs()) * rate / 1_000_000L);
+      long skipped = -Math.floorDiv(-(zeroUs - block.ptsUs()) * rate, 1_000_000L);
+      startFrame = Math.min(block.frames(), skipped);
     }
     long blockStartNs = (block.ptsUs() - zeroUs) * 1000 + offsetNs;
     for (long f = startFrame; f < block.frames(); f += FRAMES_PER_BUFFER) {

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * is at stream time {@code videoStartUs}; an audio sample at stream time {@code t} lands {@code t
  * - videoStartUs} after that frame in the output. To know where the first frame lands, the video
  * passes {@code identity single-segment=true}, which turns its timestamps into running time, and
- * a probe reads the first one before any audio is pushed. Gaps between audio blocks become
- * silence; the audio track starts with the first block.
+ * a probe reads the first one before any audio is pushed. The audio track starts with the video:
+ * silence fills the time before the first block and the gaps between blocks.
  *
  * <p>{@link #mux} writes a whole file; {@link #muxChunk} does the same for one video chunk of a
  * live stream and returns the result as a chunk with the same time range, keeping only the audio
@@ -41,30 +41,42 @@ public final class AudioVideoMuxer {
   /** Output containers. */
   public enum Container {
     /** MP4 with the index at the front (faststart). */
-    MP4("mp4mux faststart=true", ContainerType.MP4),
+    MP4("mp4mux faststart=true", "video_%u", "audio_%u", ContainerType.MP4),
     /** MPEG transport stream. */
-    MPEG_TS("mpegtsmux", ContainerType.MPEG_TS);
+    MPEG_TS("mpegtsmux", "sink_%d", "sink_%d", ContainerType.MPEG_TS);
 
     private final String muxer;
+    private final String videoPad;
+    private final String audioPad;
     private final ContainerType type;
 
-    Container(String muxer, ContainerType type) {
+    Container(String muxer, String videoPad, String audioPad, ContainerType type) {
       this.muxer = muxer;
+      this.videoPad = videoPad;
+      this.audioPad = audioPad;
       this.type = type;
     }
   }
 
   /** Audio codecs; both are encoded at 48 kHz. */
   public enum AudioCodec {
-    /** AAC-LC (FFmpeg's encoder), 192 kbit/s. */
-    AAC("avenc_aac bitrate=192000 ! aacparse"),
-    /** Opus, 128 kbit/s. */
-    OPUS("opusenc bitrate=128000 ! opusparse");
+    /**
+     * AAC-LC (FFmpeg's encoder), 192 kbit/s. The encoder primes its output with 1024 samples that
+     * GStreamer's MP4 and MPEG-TS muxers do not signal, so decoders play them: the audio is fed
+     * 1024 samples (21.3 ms) ahead to compensate, and the first 21.3 ms after the video's first
+     * frame are lost to the priming. For per-chunk output this happens at every chunk, so prefer
+     * Opus there.
+     */
+    AAC("avenc_aac bitrate=192000 ! aacparse", 1024),
+    /** Opus, 128 kbit/s; its pre-skip is signalled in both containers, so nothing is lost. */
+    OPUS("opusenc bitrate=128000 ! opusparse", 0);
 
     private final String encoder;
+    private final long primingUs;
 
-    AudioCodec(String encoder) {
+    AudioCodec(String encoder, int primingFrames) {
       this.encoder = encoder;
+      this.primingUs = Math.round(primingFrames * 1e6 / OUTPUT_RATE);
     }
   }
 
@@ -160,14 +172,20 @@ public final class AudioVideoMuxer {
           + " appsrc name=audio format=time block=true max-bytes=4000000 caps="
           + AudioFeeder.caps(format.sampleRate(), format.channels())
           + " ! audioconvert ! audioresample ! audio/x-raw,rate=" + OUTPUT_RATE
-          + " ! audiorate skip-to-first=true ! " + codec.encoder + " ! mux.");
+          + " ! audiorate skip-to-first=true ! " + codec.encoder + " name=encoded");
     } catch (RuntimeException e) {
       throw new MediaException(MediaException.Reason.GSTREAMER_UNAVAILABLE,
           "cannot build the muxing pipeline: " + e.getMessage(), e);
     }
     try {
       PipelineRun run = new PipelineRun(pipeline, "muxing " + name);
-      VideoBranch branch = new VideoBranch(pipeline, run);
+      // The video pad is requested first: the MPEG-TS muxer carries its clock (PCR) on the first
+      // stream, and a clock on the audio, whose data comes later, hides the first video GOP.
+      Element mux = pipeline.getElementByName("mux");
+      Pad videoInput = mux.getRequestPad(container.videoPad);
+      pipeline.getElementByName("encoded").getStaticPad("src")
+          .link(mux.getRequestPad(container.audioPad));
+      VideoBranch branch = new VideoBranch(pipeline, videoInput, run);
       pipeline.getElementByName("demux").connect((Element.PAD_ADDED) branch::attach);
       pipeline.play();
       if (sourceBytes != null) {
@@ -179,8 +197,8 @@ public final class AudioVideoMuxer {
         video.endOfStream();
       }
       long firstFrameNs = branch.awaitFirstFrameNs(run);
-      AudioFeeder.pushAll((AppSrc) pipeline.getElementByName("audio"), audio, videoStartUs,
-          firstFrameNs);
+      AudioFeeder.pushAll((AppSrc) pipeline.getElementByName("audio"),
+          withLeadingSilence(audio, videoStartUs), videoStartUs + codec.primingUs, firstFrameNs);
       run.awaitEnd(TIMEOUT_MS);
     } finally {
       pipeline.stop();
@@ -191,13 +209,15 @@ public final class AudioVideoMuxer {
   /** Copies (or re-encodes) the first video stream into the muxer; other streams are dropped. */
   private static final class VideoBranch {
     private final Pipeline pipeline;
+    private final Pad videoInput;
     private final PipelineRun run;
     private final CountDownLatch firstFrame = new CountDownLatch(1);
     private final AtomicLong firstFrameNs = new AtomicLong(-1);
     private volatile boolean linked;
 
-    VideoBranch(Pipeline pipeline, PipelineRun run) {
+    VideoBranch(Pipeline pipeline, Pad videoInput, PipelineRun run) {
       this.pipeline = pipeline;
+      this.videoInput = videoInput;
       this.run = run;
     }
 
@@ -222,9 +242,7 @@ public final class AudioVideoMuxer {
         if (video && !linked) {
           linked = true;
           bin.getElementByName("retime").getStaticPad("src").addDataProbe(this::firstBuffer);
-          if (!bin.link(pipeline.getElementByName("mux"))) {
-            throw new IllegalStateException("the muxer does not take " + name);
-          }
+          bin.getStaticPad("src").link(videoInput);
         }
         bin.syncStateWithParent();
         pad.link(bin.getStaticPad("sink"));
@@ -265,6 +283,24 @@ public final class AudioVideoMuxer {
       }
       return firstFrameNs.get();
     }
+  }
+
+  /**
+   * The audio preceded by silence from the video's first frame, so the audio track starts with
+   * the video: muxers differ in whether (and how) they keep a track's late start (mp4mux drops
+   * it), silence samples do not.
+   */
+  private static List<AudioBlock> withLeadingSilence(List<AudioBlock> audio, long videoStartUs) {
+    AudioBlock first = audio.get(0);
+    long frames = (first.ptsUs() - videoStartUs) * first.sampleRate() / 1_000_000L;
+    if (frames <= 0) {
+      return audio;
+    }
+    List<AudioBlock> out = new ArrayList<>(audio.size() + 1);
+    out.add(new AudioBlock(first.ptsUs() - frames * 1_000_000L / first.sampleRate(),
+        first.sampleRate(), first.channels(), new float[Math.toIntExact(frames) * first.channels()]));
+    out.addAll(audio);
+    return out;
   }
 
   /** The part of {@code block} inside {@code [fromUs, toUs)}, or null if none. */

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #run} blocks on the calling thread until the source ends or {@link #stop} is called
  * from another thread; chunks are delivered on the calling thread, in order. Fragments pass
- * through a private temporary directory and are deleted once read.
+ * through a private temporary directory and are deleted once read. One segmenter runs one source
+ * at a time.
  */
 public final class ChunkSegmenter {
 
@@ -225,9 +226,13 @@ public final class ChunkSegmenter {
     }
     Bus bus = pipeline.getBus();
     bus.connect((Bus.EOS) src -> events.add(new EndOfStream()));
+    GStreamerErrors errors = new GStreamerErrors();
     bus.connect((Bus.ERROR) (src, code, message) -> events.add(new Failure(
-        GStreamerErrors.fromBus(src == null ? "?" : src.getName(), message))));
-    bus.connect((Bus.MESSAGE) (b, message) -> onElementMessage(message, events));
+        errors.translate(src == null ? "?" : src.getName(), message))));
+    bus.connect((Bus.MESSAGE) (b, message) -> {
+      errors.observe(message);
+      onElementMessage(message, events);
+    });
     return pipeline;
   }
 

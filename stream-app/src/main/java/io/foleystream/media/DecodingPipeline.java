@@ -15,8 +15,6 @@ import org.freedesktop.gstreamer.Sample;
 import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.elements.AppSink;
 import org.freedesktop.gstreamer.elements.AppSrc;
-import org.freedesktop.gstreamer.message.Message;
-import org.freedesktop.gstreamer.message.MessageType;
 
 /**
  * One GStreamer decoding pipeline, {@code <source> ! decodebin ! videoscale ! videoconvert !
@@ -25,13 +23,15 @@ import org.freedesktop.gstreamer.message.MessageType;
  * <p>decodebin's video pad is linked by hand in its pad-added callback, so the pipeline can go
  * back to NULL after an input and decode the next one (a pipeline from {@code parseLaunch}
  * links decodebin only once). Only video is exposed; audio and subtitles are never decoded. The
- * appsink holds at most two frames, so memory stays at a few frames whatever the input length.
+ * appsink queues at most {@value #QUEUED_FRAMES} frames (enough for the decoder to run ahead while
+ * the calling thread preprocesses), so memory stays at a few frames whatever the input length.
  * Every sample, buffer and caps object pulled is disposed before the next pull.
  */
 final class DecodingPipeline implements AutoCloseable {
 
   private static final long PULL_SLICE_NS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final int FEED_BLOCK_BYTES = 1 << 20;
+  private static final int QUEUED_FRAMES = 6;
 
   private final DecoderSettings settings;
   private final Pipeline pipeline;
@@ -40,9 +40,9 @@ final class DecodingPipeline implements AutoCloseable {
   private final Element formatFilter;
   private final AppSink appSink;
   private final AtomicReference<MediaException> failure = new AtomicReference<>();
+  private final GStreamerErrors errors = new GStreamerErrors();
   private volatile boolean videoLinked;
   private volatile boolean noMorePads;
-  private volatile boolean missingVideoDecoder;
   private volatile byte[] input = new byte[0];
   private final AtomicLong inputOffset = new AtomicLong();
   private byte[] pixels = new byte[0];
@@ -55,7 +55,8 @@ final class DecodingPipeline implements AutoCloseable {
           + " ! decodebin name=dec caps=video/x-raw(ANY) expose-all-streams=false"
           + " videoscale name=scale add-borders=false ! videoconvert"
           + " ! capsfilter name=format caps=video/x-raw,format=RGB"
-          + " ! appsink name=sink sync=false max-buffers=6 drop=false enable-last-sample=false");
+          + " ! appsink name=sink sync=false drop=false enable-last-sample=false max-buffers="
+          + QUEUED_FRAMES);
     } catch (RuntimeException e) {
       throw new MediaException(MediaException.Reason.GSTREAMER_UNAVAILABLE,
           "cannot build the decoding pipeline (GStreamer base plugins installed?): " + e, e);
@@ -68,9 +69,9 @@ final class DecodingPipeline implements AutoCloseable {
     decodebin.connect((Element.PAD_ADDED) this::linkVideoPad);
     decodebin.connect((Element.NO_MORE_PADS) element -> noMorePads = true);
     Bus bus = pipeline.getBus();
-    bus.connect((Bus.MESSAGE) (b, message) -> noteMissingDecoder(message));
+    bus.connect((Bus.MESSAGE) (b, message) -> errors.observe(message));
     bus.connect((Bus.ERROR) (src, code, message) -> failure.compareAndSet(null,
-        withoutVideo(GStreamerErrors.fromBus(src == null ? "?" : src.getName(), message))));
+        errors.translate(src == null ? "?" : src.getName(), message)));
   }
 
   /** A pipeline fed from memory through appsrc, for chunks. */
@@ -153,32 +154,11 @@ final class DecodingPipeline implements AutoCloseable {
     pipeline.dispose();
   }
 
-  /** decodebin reports a missing decoder for every stream it cannot decode before failing. */
-  private void noteMissingDecoder(Message message) {
-    if (message.getType() == MessageType.ELEMENT && message.getStructure() != null
-        && message.getStructure().getName().equals("missing-plugin")
-        && message.getStructure().toString().contains("video/")) {
-      missingVideoDecoder = true;
-    }
-  }
-
-  /**
-   * decodebin fails with the same "missing a plug-in" error whether a video decoder is missing
-   * or the input has no video at all (only video is exposed); tell the two apart.
-   */
-  private MediaException withoutVideo(MediaException error) {
-    if (error.reason() == MediaException.Reason.UNSUPPORTED_CODEC && !missingVideoDecoder) {
-      return new MediaException(MediaException.Reason.NO_VIDEO,
-          "no video stream (" + error.getMessage() + ")");
-    }
-    return error;
-  }
-
   private void start() {
     failure.set(null);
     videoLinked = false;
     noMorePads = false;
-    missingVideoDecoder = false;
+    errors.reset();
     formatFilter.set("caps", new Caps("video/x-raw,format=RGB"));
     pipeline.play();
   }
@@ -309,5 +289,4 @@ final class DecodingPipeline implements AutoCloseable {
       caps.dispose();
     }
   }
-
 }

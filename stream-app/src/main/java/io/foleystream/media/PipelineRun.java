@@ -22,10 +22,11 @@ final class PipelineRun {
     this.pipeline = pipeline;
     this.what = what;
     Bus bus = pipeline.getBus();
+    GStreamerErrors errors = new GStreamerErrors();
+    bus.connect((Bus.MESSAGE) (b, message) -> errors.observe(message));
     bus.connect((Bus.EOS) src -> finished.countDown());
     bus.connect((Bus.ERROR) (src, code, message) -> {
-      failure.compareAndSet(null,
-          GStreamerErrors.fromBus(src == null ? "?" : src.getName(), message));
+      failure.compareAndSet(null, errors.translate(src == null ? "?" : src.getName(), message));
       finished.countDown();
     });
   }

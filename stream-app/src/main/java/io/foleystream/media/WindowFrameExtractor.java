@@ -15,11 +15,11 @@ import java.util.List;
  * Grid point {@code i} of rate {@code f} is at {@code g_i = W + i / f} (see {@link SamplingGrid});
  * it uses the first decoded frame whose time is at or after {@code g_i} and at most the window
  * end {@code W + D}. The reference decoder (MMAudio's PyAV loop, model-facts.md 3.1) applies the
- * same rule but accumulates {@code 1/f} in float64, so its grid times drift below the exact ones
- * by a few ulps; a frame lying exactly on a grid time (every frame of a 25 fps source, and many
- * of 24 or 50 fps sources) is then sometimes compared with a time just below or above it, and
- * the reference picks a neighbouring frame (indices 0..5, 7, 7, 8 for a 25 fps source with time
- * base 1/12800). Here grid times are exact integers, so such a frame is always the one picked;
+ * same rule but accumulates {@code 1/f} in float64, so its grid times drift a few ulps above or
+ * below the exact ones; a frame lying exactly on a grid time (every frame of a 25 fps source, and
+ * many of 24 or 50 fps sources) is then sometimes judged to be just before it, and the reference
+ * uses the next frame (Synchformer indices 0..5, 7, 7, 8 for a 25 fps source with time base
+ * 1/12800). Here grid times are exact integers, so such a frame is always the one used;
  * everywhere else both pick the same frame.
  *
  * <h2>Memory</h2>
@@ -90,7 +90,8 @@ public final class WindowFrameExtractor implements AutoCloseable {
 
   /**
    * Samples and preprocesses a window of a local video file, whose timeline starts at its first
-   * frame (time 0). The file is decoded from the start up to the window end.
+   * frame (time 0). The file is decoded from the start up to the window end; the per-chunk frame
+   * limit does not apply.
    *
    * @param file a video file in any container and codec GStreamer reads
    * @param windowStartUs window start, microseconds after the first frame
@@ -104,8 +105,11 @@ public final class WindowFrameExtractor implements AutoCloseable {
       throw new MediaException(MediaException.Reason.IO, file + ": not a readable file");
     }
     WindowSink sink = new WindowSink(windowStartUs, durationUs);
+    DecoderSettings wholeFile = new DecoderSettings(settings.maxFrameWidth(),
+        settings.maxFrameHeight(), Integer.MAX_VALUE, settings.maxChunkBytes(),
+        settings.stallTimeoutMs(), settings.timingToleranceUs());
     try (DecodingPipeline pipeline =
-        DecodingPipeline.forFile(file.toAbsolutePath().toString(), settings)) {
+        DecodingPipeline.forFile(file.toAbsolutePath().toString(), wholeFile)) {
       pipeline.decodeFile(new StreamClock(file.toString(), 0, -1, 0), sink, file.toString());
     }
     return sink.finish();

@@ -41,6 +41,34 @@ class FrameSamplerTest {
     assertArrayEquals(identity, chosen, "a 25 fps source on the 25 fps grid maps one to one");
   }
 
+  /**
+   * The reference loop of model-facts.md 3.1: frame times {@code pts * time_base} as doubles and
+   * grid times accumulated in float64.
+   */
+  private static int[] referenceFloatLoop(int frames, int ptsStep, int timeBase, int fps,
+      int points) {
+    int[] chosen = new int[points];
+    int n = 0;
+    double next = 0.0;
+    for (int k = 0; k < frames && n < points; k++) {
+      double time = (double) k * ptsStep / timeBase;
+      while (time >= next && n < points) {
+        chosen[n++] = k;
+        next += 1.0 / fps;
+      }
+    }
+    return chosen;
+  }
+
+  @Test
+  void exactGridTimesAvoidTheReferencesFloatDrift() {
+    int[] reference = referenceFloatLoop(30, 512, 12800, 25, 25);
+    assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 7, 7, 8}, Arrays.copyOf(reference, 9),
+        "the reference skips frame 6 of a 25 fps source (time base 1/12800)");
+    int[] exact = sample(new SamplingGrid(0, 1_000_000, 25, 1), frames(30, 40_000, 0));
+    assertEquals(6, exact[6], "exact grid times use the frame on the grid time");
+  }
+
   @Test
   void picksTheFirstFrameAtOrAfterEachGridTimeNotTheNearest() {
     int[] chosen = sample(new SamplingGrid(0, 1_000_000, 8, 1), frames(40, 33_333, 0));

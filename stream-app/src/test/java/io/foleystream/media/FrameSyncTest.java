@@ -179,6 +179,19 @@ class FrameSyncTest {
   }
 
   @Test
+  void aWholeFileIsSampledLikeItsChunksAndIgnoresTheChunkFrameLimit() throws Exception {
+    Source source = constant("24fps-file", 24, 1, 0);
+    Path file = encode(source);
+    DecoderSettings d = DecoderSettings.defaults();
+    try (WindowFrameExtractor strict = new WindowFrameExtractor(new DecoderSettings(
+        d.maxFrameWidth(), d.maxFrameHeight(), 20, d.maxChunkBytes(), d.stallTimeoutMs(),
+        d.timingToleranceUs()))) {
+      WindowFrames window = strict.extract(file, 1_500_000, WINDOW_US);
+      assertWindow("file", window, source.ticks(), 1_500_000);
+    }
+  }
+
+  @Test
   void theEndOfTheStreamLeavesTheTailUncoveredAndSaysSo() throws Exception {
     Source source = constant("25fps-end", 25, 1, 0);
     Path file = encode(source);
