@@ -41,14 +41,11 @@ import picocli.CommandLine.Spec;
             + " does without a video.",
         "With --video, the features come from the video's first window (decoded and sampled"
             + " by the media package).",
-        "Exit status: 0 done, 1 failed (the message says why), 2 bad usage, 3 needs a part"
-            + " that this build lacks."})
+        "Exit status: 0 done, 1 failed (the message says why), 2 bad usage."})
 final class GenerateCommand implements Callable<Integer> {
 
   /** Exit status for a failure the message explains. */
   static final int FAILED = 1;
-  /** Exit status for an option that needs a part this build lacks. */
-  static final int NOT_AVAILABLE = 3;
 
   @Spec
   CommandSpec spec;
@@ -113,11 +110,12 @@ final class GenerateCommand implements Callable<Integer> {
   RuntimeOptionsMixin runtime;
 
   @Option(names = "--out", required = true, paramLabel = "OUT.wav",
-      description = "Output audio: .wav (16-bit PCM) or .npy (float32 samples).")
+      description = "Output audio: .wav or .flac (16-bit) or .npy (float32 samples).")
   Path out;
 
   @Option(names = "--mux", paramLabel = "OUT.mp4",
-      description = "Also write the video with the generated audio track (needs --video).")
+      description = "Also write the video with the generated audio track, AAC in .mp4 or .ts "
+          + "(needs --video).")
   Path mux;
 
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
@@ -126,12 +124,6 @@ final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    if (mux != null) {
-      err.println("error: --mux requires the media package's muxer, which this build does not "
-          + "include yet; write the audio with --out and mux it separately");
-      err.flush();
-      return NOT_AVAILABLE;
-    }
     try {
       return run(err);
     } catch (InferenceException | IOException | MediaException | IllegalArgumentException e) {
@@ -142,11 +134,19 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   private int run(PrintWriter err) throws IOException, MediaException {
-    AudioFileWriter.requireSupported(out);
+    WaveformOutput.requireSupported(out);
+    if (mux != null) {
+      if (source == null || source.video == null) {
+        throw new IllegalArgumentException("--mux needs --video: it writes that video with the "
+            + "generated audio track");
+      }
+      WaveformOutput.containerFor(mux);
+    }
     StageTimings timings = new StageTimings();
     long start = System.nanoTime();
     RuntimeOptions options = runtime.toRuntimeOptions();
-    try (FoleyEngine engine = FoleyEngine.open(models, options)) {
+    boolean fromVideo = source != null && source.video != null;
+    try (FoleyEngine engine = FoleyEngine.open(models, options, fromVideo)) {
       timings.add("load models", System.nanoTime() - start);
       ModelSetManifest manifest = engine.modelSet().manifest();
       err.println(engine.modelSet());
@@ -163,7 +163,7 @@ final class GenerateCommand implements Callable<Integer> {
       start = System.nanoTime();
       SequenceConfig s = engine.modelSet().sequence();
       VideoFeatures video = null;
-      if (source != null && source.video != null) {
+      if (fromVideo) {
         video = VideoFeatureExtraction.firstWindow(source.video, engine, timings, err);
         start = System.nanoTime();
       } else if (source != null) {
@@ -190,11 +190,18 @@ final class GenerateCommand implements Callable<Integer> {
           }).get(0);
 
       start = System.nanoTime();
-      AudioFileWriter.write(out, audio, engine.sampleRate());
+      WaveformOutput.write(out, audio, engine.sampleRate());
       timings.add("write output", System.nanoTime() - start);
       err.printf(Locale.ROOT, "wrote %s: %d samples at %d Hz (%d steps, cfg %s, %s)%n", out,
           audio.length, engine.sampleRate(), settings.steps(), settings.cfgStrength(),
           noise == null ? "seed " + seed : "noise " + noise);
+      if (mux != null) {
+        start = System.nanoTime();
+        WaveformOutput.mux(source.video, audio, engine.sampleRate(), mux);
+        timings.add("mux video", System.nanoTime() - start);
+        err.printf(Locale.ROOT, "wrote %s: %s with the generated audio track%n", mux,
+            source.video);
+      }
       timings.print(err, audio.length / (double) engine.sampleRate(), "load models");
       PeakMemory.print(err);
     }

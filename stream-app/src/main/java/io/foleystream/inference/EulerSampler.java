@@ -42,15 +42,6 @@ public final class EulerSampler {
   }
 
   /**
-   * The time grid, steps + 1 points from 0 to 1.
-   *
-   * @return a copy of the grid
-   */
-  public float[] timeGrid() {
-    return grid.clone();
-  }
-
-  /**
    * Integrates a batch of windows in place.
    *
    * @param x the windows' latents, {@code windows * flow.rowSize()} floats: the noise on entry,

@@ -1,6 +1,7 @@
 package io.foleystream.inference;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
@@ -31,17 +32,17 @@ public final class FoleyEngine implements AutoCloseable {
   private final LatentDecoder decoder;
   private final WindowGenerator generator;
 
-  private FoleyEngine(ModelSet set, ModelSessions sessions) {
+  private FoleyEngine(ModelSet set, ModelSessions sessions, boolean featureExtractors) {
     this.set = set;
     this.sessions = sessions;
     SequenceConfig s = set.sequence();
     var env = sessions.environment();
     this.textEncoder = new TextEncoder(sessions.model(ModelGraph.CLIP_TEXT), env,
         set.tokenizer(), s, TEXT_CACHE_CAPACITY);
-    this.clipImageEncoder = new ClipImageEncoder(sessions.model(ModelGraph.CLIP_IMAGE), env, s,
-        CLIP_BATCH);
-    this.synchformerEncoder = new SynchformerEncoder(sessions.model(ModelGraph.SYNCHFORMER), env,
-        s, SYNC_BATCH);
+    this.clipImageEncoder = featureExtractors ? new ClipImageEncoder(
+        sessions.model(ModelGraph.CLIP_IMAGE), env, s, CLIP_BATCH) : null;
+    this.synchformerEncoder = featureExtractors ? new SynchformerEncoder(
+        sessions.model(ModelGraph.SYNCHFORMER), env, s, SYNC_BATCH) : null;
     this.decoder = new LatentDecoder(sessions.model(ModelGraph.DECODER), env, set.manifest());
     this.generator = new WindowGenerator(set, env, textEncoder,
         new ConditionEncoder(sessions.model(ModelGraph.CONDITIONS), env, s),
@@ -58,8 +59,31 @@ public final class FoleyEngine implements AutoCloseable {
    * @throws ProviderUnavailableException if {@code cuda} was asked for and cannot be had
    */
   public static FoleyEngine open(Path directory, RuntimeOptions options) {
+    return open(directory, options, true);
+  }
+
+  /**
+   * Opens a set, optionally without the CLIP image and Synchformer sessions: a caller that
+   * brings its own features (or generates from text alone) saves their memory and load time,
+   * which for the full-size CLIP image tower is gigabytes.
+   *
+   * @param directory the model set directory
+   * @param options provider, threads, memory settings
+   * @param featureExtractors whether to load the CLIP image and Synchformer graphs
+   * @return the engine
+   * @throws ModelSetException if the set is invalid, incomplete or corrupted
+   * @throws ProviderUnavailableException if {@code cuda} was asked for and cannot be had
+   */
+  public static FoleyEngine open(Path directory, RuntimeOptions options,
+      boolean featureExtractors) {
     ModelSet set = ModelSet.open(directory);
-    return new FoleyEngine(set, ModelSessions.open(set, options));
+    EnumSet<ModelGraph> graphs = EnumSet.of(ModelGraph.CLIP_TEXT, ModelGraph.CONDITIONS,
+        ModelGraph.VELOCITY, ModelGraph.DECODER);
+    if (featureExtractors) {
+      graphs.add(ModelGraph.CLIP_IMAGE);
+      graphs.add(ModelGraph.SYNCHFORMER);
+    }
+    return new FoleyEngine(set, ModelSessions.open(set, options, graphs), featureExtractors);
   }
 
   /**
@@ -120,18 +144,28 @@ public final class FoleyEngine implements AutoCloseable {
    * The CLIP image feature extractor.
    *
    * @return the encoder
+   * @throws IllegalStateException if the engine was opened without feature extractors
    */
   public ClipImageEncoder clipImageEncoder() {
-    return clipImageEncoder;
+    return requireLoaded(clipImageEncoder, ModelGraph.CLIP_IMAGE);
   }
 
   /**
    * The Synchformer feature extractor.
    *
    * @return the encoder
+   * @throws IllegalStateException if the engine was opened without feature extractors
    */
   public SynchformerEncoder synchformerEncoder() {
-    return synchformerEncoder;
+    return requireLoaded(synchformerEncoder, ModelGraph.SYNCHFORMER);
+  }
+
+  private static <T> T requireLoaded(T extractor, ModelGraph graph) {
+    if (extractor == null) {
+      throw new IllegalStateException(graph + " was not loaded: open the engine with its "
+          + "feature extractors");
+    }
+    return extractor;
   }
 
   /**

@@ -23,14 +23,4 @@ public sealed interface InitialNoise {
       java.util.Objects.requireNonNull(values, "noise values");
     }
   }
-
-  /**
-   * Seeded noise.
-   *
-   * @param seed the seed
-   * @return the noise source
-   */
-  static InitialNoise seeded(long seed) {
-    return new Seeded(seed);
-  }
 }

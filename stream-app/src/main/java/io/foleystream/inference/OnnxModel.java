@@ -25,10 +25,6 @@ final class OnnxModel implements AutoCloseable {
     this.profiling = profiling;
   }
 
-  ModelGraph graph() {
-    return graph;
-  }
-
   String provider() {
     return provider;
   }

@@ -10,6 +10,7 @@ import io.foleystream.npy.NpyArray;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +77,8 @@ class GenerateCommandTest {
     NpyArray audio = NpyArray.read(out);
     long samples = Math.round(8.0 * 16000);
     assertArrayEquals(new long[] {samples}, audio.shape());
-    assertTrue(result.err().contains("sessions: {clip_image=CPU"), result.err());
+    assertTrue(result.err().contains("sessions: {clip_text=CPU, conditions=CPU, velocity=CPU, "
+        + "decoder=CPU}"), result.err());
     for (String stage : new String[] {"load models", "text features", "conditions", "sampling",
         "decoding", "write output", "real-time factor", "peak RSS"}) {
       assertTrue(result.err().contains(stage), stage + " missing from:\n" + result.err());
@@ -172,15 +174,33 @@ class GenerateCommandTest {
     Result result = run("--models", SET.toString(), "--steps", "1", "--out",
         temp.resolve("x.mp3").toString());
     assertEquals(GenerateCommand.FAILED, result.exitCode());
-    assertTrue(result.err().contains("output must end in .wav or .npy"), result.err());
+    assertTrue(result.err().contains("expected a .wav or .flac file name"), result.err());
+    assertTrue(!result.err().contains("sessions:"), "refused before loading: " + result.err());
     assertTrue(Files.notExists(temp.resolve("x.mp3")));
   }
 
   @Test
-  void muxNeedsTheMediaPackagesMuxer() {
-    Result result = run("--models", SET.toString(), "--mux", "out.mp4", "--out", "x.wav");
-    assertEquals(GenerateCommand.NOT_AVAILABLE, result.exitCode());
-    assertTrue(result.err().contains("--mux requires the media package's muxer"), result.err());
+  void muxWritesTheVideoWithAnAacTrack() throws IOException, InterruptedException {
+    Path video = testVideo("ten-seconds.mp4", 250);
+    Path muxed = temp.resolve("with-audio.mp4");
+    Result result = run("--models", SET.toString(), "--video", video.toString(), "--steps", "1",
+        "--out", temp.resolve("muxed.flac").toString(), "--mux", muxed.toString());
+    assertEquals(0, result.exitCode(), result.err());
+    assertTrue(result.err().contains("mux video"), result.err());
+    String boxes = new String(Files.readAllBytes(muxed), StandardCharsets.ISO_8859_1);
+    String source = new String(Files.readAllBytes(video), StandardCharsets.ISO_8859_1);
+    assertTrue(boxes.contains("soun") && boxes.contains("mp4a"), "no AAC track in " + muxed);
+    assertTrue(!source.contains("mp4a"), "the source video has no audio of its own");
+    assertTrue(Files.size(temp.resolve("muxed.flac")) > 0);
+  }
+
+  @Test
+  void muxWithoutAVideoIsRefusedBeforeAnythingRuns() {
+    Result result = run("--models", SET.toString(), "--mux", "out.mp4", "--out",
+        temp.resolve("x.wav").toString());
+    assertEquals(GenerateCommand.FAILED, result.exitCode());
+    assertTrue(result.err().contains("--mux needs --video"), result.err());
+    assertTrue(!result.err().contains("sessions:"), "refused before loading: " + result.err());
   }
 
   @Test

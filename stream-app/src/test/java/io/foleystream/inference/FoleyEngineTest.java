@@ -47,6 +47,21 @@ class FoleyEngineTest {
   }
 
   @Test
+  void anEngineWithoutFeatureExtractorsGeneratesTheSameAudioAndSaysWhatIsMissing() {
+    float[] full = generate(features(3), "rain", "", 7, defaults);
+    try (FoleyEngine lean = FoleyEngine.open(TinyModelSet.DIRECTORY, RuntimeOptions.defaults()
+        .withThreads(2, 1), false)) {
+      assertEquals(4, lean.providers().size());
+      assertArrayEquals(full, lean.generate(new WindowInput(features(3), "rain", "",
+          new InitialNoise.Seeded(7)), defaults));
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          lean::clipImageEncoder);
+      assertTrue(e.getMessage().startsWith("clip_image was not loaded"), e.getMessage());
+      assertThrows(IllegalStateException.class, lean::synchformerEncoder);
+    }
+  }
+
+  @Test
   void everySessionRunsOnCpuHere() {
     assertEquals(6, engine.providers().size());
     assertTrue(engine.providers().values().stream().allMatch("CPU"::equals));
@@ -91,6 +106,22 @@ class FoleyEngineTest {
     for (int w = 0; w < windows.size(); w++) {
       float[] single = engine.generate(windows.get(w), defaults);
       assertEquals(0.0, maxAbsDiff(single, batch.get(w)), 1e-5, "window " + w);
+    }
+  }
+
+  @Test
+  void threadsShareTheSessionsAndGetTheSameResultsAsOneThread() throws Exception {
+    float[] first = generate(features(1), "rain", "", 11, defaults);
+    float[] second = generate(features(2), "wind", "", 12, defaults);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+        .newFixedThreadPool(2);
+    try {
+      var a = pool.submit(() -> generate(features(1), "rain", "", 11, defaults));
+      var b = pool.submit(() -> generate(features(2), "wind", "", 12, defaults));
+      assertArrayEquals(first, a.get());
+      assertArrayEquals(second, b.get());
+    } finally {
+      pool.shutdown();
     }
   }
 
