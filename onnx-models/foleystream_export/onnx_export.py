@@ -87,8 +87,8 @@ def _itemsize(data_type: int) -> int:
     # onnx >= 1.13 has tensor_dtype_to_np_dtype; its older onnx.mapping table is gone from newer releases.
     if hasattr(onnx.helper, "tensor_dtype_to_np_dtype"):
         return onnx.helper.tensor_dtype_to_np_dtype(data_type).itemsize
-    import onnx.mapping
-    return onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[data_type].itemsize
+    from onnx import mapping
+    return mapping.TENSOR_TYPE_TO_NP_TYPE[data_type].itemsize
 
 
 def _take_bytes(tensor: onnx.TensorProto, traced_dir: pathlib.Path) -> bytes:
