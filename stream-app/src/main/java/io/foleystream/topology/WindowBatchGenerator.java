@@ -78,6 +78,8 @@ final class WindowBatchGenerator {
       throws MediaException, PayloadFetcher.PayloadException {
     long batchStart = System.nanoTime();
     long batchStartMillis = System.currentTimeMillis();
+    LOG.info("generating a batch of {} window(s): {}", tasks.size(), tasks.stream()
+        .map(t -> t.getStreamId() + "#" + t.getWindowIndex()).toList());
     Map<WindowTask, WindowFeaturizer.Result> features = new LinkedHashMap<>();
     Map<WindowTask, Exception> failures = new LinkedHashMap<>();
     for (WindowTask task : tasks) {
