@@ -60,7 +60,7 @@ class PipelineEndToEndIT {
         assertEquals(SampleEncoding.PCM_F32LE, a.getSampleEncoding());
         assertEquals(16_000, a.getSampleRate());
         assertEquals(i / 4, a.getWindowIndex());
-        assertEquals(i == 14 ? 3 : 4, a.getChunkCount());
+        assertEquals(a.getWindowIndex() == 3 ? 3 : 4, a.getChunkCount());
         assertEquals(i == 14, a.getEndOfStream());
         assertEquals(WindowSeeds.derive(42, "cam-1", a.getWindowIndex()),
             a.getGeneration().getSeed());
