@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -137,6 +139,17 @@ final class PipelineHarness {
         .setPayload(ByteBuffer.wrap(chunk.bytes()))
         .setEndOfStream(sequence == clip.size() - 1)
         .build();
+  }
+
+  /** Creates the test's topics with one partition, as the application would. */
+  void createTopics() {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      admin.createTopics(List.of(videoTopic(), prefix + ".control", audioTopic(),
+          deadLetterTopic(), prefix + ".tasks").stream()
+          .map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the test topics", e);
+    }
   }
 
   /** A producer of raw bytes (values already in the wire format) to the broker. */
