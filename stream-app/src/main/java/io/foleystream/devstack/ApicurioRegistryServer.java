@@ -277,7 +277,7 @@ public final class ApicurioRegistryServer implements AutoCloseable {
           + HOME_ENV + " at an unpacked copy.");
     }
     // The server runs in its data directory: a relative home must not be resolved from there.
-    return candidate.toAbsolutePath();
+    return candidate.toAbsolutePath().normalize();
   }
 
   private static Path besideThisCode() {
