@@ -14,9 +14,9 @@ import io.foleystream.schemas.DeadLetter;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.serde.SpecificAvroDeserializer;
 import io.foleystream.schemas.serde.SpecificAvroSerializer;
+import io.foleystream.topology.VideoIngestor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,18 +127,12 @@ final class PipelineHarness {
     });
   }
 
-  /** The VideoChunk record of chunk {@code sequence} of a clip. */
+  /** The VideoChunk record of chunk {@code sequence} of a clip (no capture time). */
   static VideoChunk videoChunk(String streamId, List<MediaChunk> clip, int sequence) {
-    MediaChunk chunk = clip.get(sequence);
-    return VideoChunk.newBuilder()
-        .setStreamId(streamId)
-        .setSequence(sequence)
-        .setPtsStartMicros(chunk.startUs())
-        .setDurationMicros(chunk.durationUs())
-        .setMediaType(chunk.container().mimeType())
-        .setPayload(ByteBuffer.wrap(chunk.bytes()))
-        .setEndOfStream(sequence == clip.size() - 1)
-        .build();
+    VideoChunk record = VideoIngestor.record(clip.get(sequence), streamId, sequence,
+        sequence == clip.size() - 1);
+    record.setCapturedAt(null);
+    return record;
   }
 
   /** Creates the test's topics with one partition, as the application would. */
@@ -193,12 +187,7 @@ final class PipelineHarness {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
         deserializer)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo p : consumer.partitionsFor(topic)) {
-        partitions.add(new TopicPartition(topic, p.partition()));
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      fromTheStart(consumer, topic);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!done.test(read) && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(read::add);
@@ -258,18 +247,23 @@ final class PipelineHarness {
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo p : consumer.partitionsFor(topic)) {
-        partitions.add(new TopicPartition(topic, p.partition()));
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      fromTheStart(consumer, topic);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (read.size() < count && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(read::add);
       }
     }
     return read;
+  }
+
+  /** Assigns every partition of the topic, positioned at its start (no consumer group). */
+  private static void fromTheStart(KafkaConsumer<?, ?> consumer, String topic) {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (PartitionInfo p : consumer.partitionsFor(topic)) {
+      partitions.add(new TopicPartition(topic, p.partition()));
+    }
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
   }
 
   /** A fresh directory under the module's build directory. */
