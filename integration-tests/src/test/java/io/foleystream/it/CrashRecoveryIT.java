@@ -10,6 +10,7 @@ import io.foleystream.devstack.ApicurioRegistryServer;
 import io.foleystream.devstack.EmbeddedKafkaBroker;
 import io.foleystream.media.MediaChunk;
 import io.foleystream.schemas.AudioChunk;
+import io.foleystream.schemas.StreamControl;
 import io.foleystream.topology.FoleystreamApp;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,13 +34,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The application process is killed (no shutdown of any kind) while it generates a window, and
  * started again. The audio topic, read with read_committed, then holds each audio chunk exactly
  * once, and the audio equals that of an uninterrupted run, bit for bit, although the two runs
- * batch the windows differently.
+ * batch the windows differently. The windows overlap (4 s hop), so each window crossfades from
+ * its predecessor's tail, which the restarted process reads back from the tail topic.
  */
 @ExtendWith(DevStackExtension.class)
 class CrashRecoveryIT {
 
   private static final Path APP_JAR = Path.of("../stream-app/target/foleystream.jar");
   private static final int STEPS = 30;
+  /** Windows every 4 s: each 8 s window overlaps the next by half. */
+  private static final StreamControl OVERLAPPING = StreamControl.newBuilder().setStreamId("cam")
+      .setWindowHopMicros(4_000_000L).build();
 
   @Test
   void aKilledAndRestartedAppPublishesEachChunkOnceAndTheSameAudio(EmbeddedKafkaBroker broker,
@@ -53,6 +58,7 @@ class CrashRecoveryIT {
         PipelineHarness.tempDir("reference"), 1, STEPS, Map.of(ConfigKeys.BATCH_SIZE.name(),
             "1")));
         KafkaProducer<String, byte[]> producer = reference.rawProducer()) {
+      reference.sendControl(producer, OVERLAPPING);
       reference.sendChunks(producer, "cam", clip, 0, clip.size());
       expected = reference.audio(List.of("cam"), Duration.ofMinutes(3));
     }
@@ -61,13 +67,16 @@ class CrashRecoveryIT {
     Path stateDir = PipelineHarness.tempDir("crash");
     Path configFile = stateDir.resolve("app.properties");
     // A killed member is noticed after the session timeout; keep it short so the test is quick.
+    // Batches of two, killed during the third: the restarted process must read the tail of
+    // window 3 back from the tail topic to crossfade window 4 as the reference run did.
     writeProperties(crashed.config(stateDir, 1, STEPS, Map.of("session.timeout.ms", "6000",
-        "heartbeat.interval.ms", "1000")), configFile);
+        "heartbeat.interval.ms", "1000", ConfigKeys.BATCH_SIZE.name(), "2")), configFile);
     crashed.createTopics();
     try (KafkaProducer<String, byte[]> producer = crashed.rawProducer()) {
+      crashed.sendControl(producer, OVERLAPPING);
       crashed.sendChunks(producer, "cam", clip, 0, clip.size());
     }
-    Process first = startApp(configFile, stateDir.resolve("first.log"), "cam#1");
+    Process first = startApp(configFile, stateDir.resolve("first.log"), "cam#4");
     first.destroyForcibly();
     assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the killed process is gone");
     Process second = startApp(configFile, stateDir.resolve("second.log"), null);
@@ -85,7 +94,9 @@ class CrashRecoveryIT {
       assertEquals(null, before, "audio chunk committed twice: window " + chunk.getWindowIndex()
           + " chunk " + chunk.getChunkIndex());
     }
-    assertEquals(clip.size(), actual.size());
+    assertEquals(clip.size(), actual.size(), "6 windows of 4 s, two 2 s audio chunks each");
+    assertTrue(actual.stream().anyMatch(c -> c.getWindowIndex() == 5),
+        "the windows overlap: 24 s in 4 s hops");
     assertEquals(expected.size(), actual.size());
     for (AudioChunk want : expected) {
       AudioChunk got = once.get(want.getWindowIndex() + "/" + want.getChunkIndex());

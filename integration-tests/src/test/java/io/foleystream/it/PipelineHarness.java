@@ -11,6 +11,7 @@ import io.foleystream.media.SegmenterSettings;
 import io.foleystream.media.VideoSource;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.DeadLetter;
+import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.serde.SpecificAvroDeserializer;
 import io.foleystream.schemas.serde.SpecificAvroSerializer;
@@ -81,10 +82,11 @@ final class PipelineHarness {
     values.put("commit.interval.ms", "100");
     values.put(ConfigKeys.MODELS.name(), TINY_SET.toString());
     values.put(ConfigKeys.TOPIC_VIDEO.name(), videoTopic());
-    values.put(ConfigKeys.TOPIC_CONTROL.name(), prefix + ".control");
+    values.put(ConfigKeys.TOPIC_CONTROL.name(), controlTopic());
     values.put(ConfigKeys.TOPIC_AUDIO.name(), audioTopic());
     values.put(ConfigKeys.TOPIC_DLQ.name(), deadLetterTopic());
     values.put(ConfigKeys.TOPIC_WINDOW_TASKS.name(), prefix + ".tasks");
+    values.put(ConfigKeys.TOPIC_WINDOW_TAILS.name(), prefix + ".tails");
     values.put(ConfigKeys.TOPIC_PARTITIONS.name(), String.valueOf(partitions));
     values.put(ConfigKeys.STEPS.name(), String.valueOf(steps));
     values.put(ConfigKeys.THREADS.name(), "1");
@@ -96,6 +98,10 @@ final class PipelineHarness {
 
   String videoTopic() {
     return prefix + ".video";
+  }
+
+  String controlTopic() {
+    return prefix + ".control";
   }
 
   String audioTopic() {
@@ -138,8 +144,8 @@ final class PipelineHarness {
   /** Creates the test's topics with one partition, as the application would. */
   void createTopics() {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      admin.createTopics(List.of(videoTopic(), prefix + ".control", audioTopic(),
-          deadLetterTopic(), prefix + ".tasks").stream()
+      admin.createTopics(List.of(videoTopic(), controlTopic(), audioTopic(),
+          deadLetterTopic(), prefix + ".tasks", prefix + ".tails").stream()
           .map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
     } catch (Exception e) {
       throw new IllegalStateException("cannot create the test topics", e);
@@ -158,6 +164,16 @@ final class PipelineHarness {
     SpecificAvroSerializer<T> serializer = new SpecificAvroSerializer<>();
     serializer.configure(serdeConfig(), false);
     return serializer.serialize(topic, record);
+  }
+
+  /** Sends a stream's control record and waits for its acknowledgement. */
+  void sendControl(KafkaProducer<String, byte[]> producer, StreamControl control) {
+    try {
+      producer.send(new ProducerRecord<>(controlTopic(), control.getStreamId(),
+          encode(controlTopic(), control))).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot send the control record", e);
+    }
   }
 
   /** Sends chunks {@code from} to {@code to} (exclusive) of a clip as stream {@code streamId}. */

@@ -84,6 +84,10 @@ public final class ConfigKeys {
   /** Window task topic. */
   public static final Key TOPIC_WINDOW_TASKS = key("foleystream.topic.window.tasks",
       "foley.window.tasks", "Topic between the assembler and the generator (WindowTask).");
+  /** Window tail topic. */
+  public static final Key TOPIC_WINDOW_TAILS = key("foleystream.topic.window.tails",
+      "foley.window.tails", "Compacted topic of the generator's state: each stream's last"
+          + " window's audio that the next overlapping window crossfades with (AudioChunk).");
   /** Whether the application creates missing topics. */
   public static final Key TOPIC_CREATE = key("foleystream.topic.create", "true",
       "Create missing topics at start.");
@@ -100,6 +104,10 @@ public final class ConfigKeys {
   /** Default hop. */
   public static final Key WINDOW_HOP_MS = key("foleystream.window.hop.ms", "8000",
       "Default distance between window starts in ms (at most the window length).");
+  /** Crossfade length. */
+  public static final Key CROSSFADE_MS = key("foleystream.window.crossfade.ms", "250",
+      "Equal-power crossfade where overlapping windows (hop below the window length) meet, in"
+          + " ms, at most the overlap (0: hard cut).");
   /** Grace time in stream time. */
   public static final Key WINDOW_GRACE_MS = key("foleystream.window.grace.ms", "2000",
       "Stream time a window with a gap waits for late chunks before it is emitted anyway.");

@@ -48,6 +48,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -90,6 +91,7 @@ public final class FoleystreamApp implements AutoCloseable {
   private WindowFeaturizer featurizer;
   private OperationsServer http;
   private KafkaClientMetrics consumerMetrics;
+  private KafkaConsumer<String, AudioChunk> tailConsumer;
   private KafkaStreamsMetrics streamsMetrics;
   private volatile boolean closing;
 
@@ -192,6 +194,7 @@ public final class FoleystreamApp implements AutoCloseable {
     written.put(topics.windowTasks(), WindowTask.getClassSchema());
     written.put(topics.audio(), AudioChunk.getClassSchema());
     written.put(topics.deadLetters(), DeadLetter.getClassSchema());
+    written.put(topics.windowTails(), AudioChunk.getClassSchema());
     AssemblerStores stores = AssemblerStores.DEFAULT;
     written.put(changelog(applicationId, stores.assemblies()), StreamAssembly.getClassSchema());
     written.put(changelog(applicationId, stores.chunks()), VideoChunk.getClassSchema());
@@ -295,13 +298,22 @@ public final class FoleystreamApp implements AutoCloseable {
     AvroSerdes serdes = new AvroSerdes(kafka);
     featurizer = new WindowFeaturizer(engine, new PayloadFetcher(), DecoderSettings.defaults());
     WindowBatchGenerator generator = new WindowBatchGenerator(engine, featurizer,
-        new AudioChunker(config.enumValue(ConfigKeys.AUDIO_ENCODING, SampleEncoding.class)),
-        metrics);
+        new AudioChunker(config.enumValue(ConfigKeys.AUDIO_ENCODING, SampleEncoding.class),
+            config.longValue(ConfigKeys.CROSSFADE_MS) * 1000), metrics);
+    Map<String, Object> restoreConfig = only(kafka, ConsumerConfig.configNames(), "consumer.");
+    restoreConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    restoreConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    restoreConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    restoreConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, applicationId + "-tails-" + instance);
+    tailConsumer = new KafkaConsumer<>(restoreConfig, new StringDeserializer(),
+        serdes.value(AudioChunk.class).deserializer());
+    WindowTails tails = new WindowTails(WindowTails.fromTopic(tailConsumer,
+        topics.windowTails()));
     loop = new GenerationLoop(consumer, producer, topics, generator, new GenerationLoop.Codecs(
         serdes.value(WindowTask.class).deserializer(), serdes.value(AudioChunk.class)
             .serializer(), serdes.value(DeadLetter.class).serializer(),
         serdes.value(VideoChunk.class).serializer()), new DeadLetters(DEAD_LETTER_INLINE_BYTES),
-        metrics, batchSize, config.longValue(ConfigKeys.BATCH_WAIT_MS));
+        tails, metrics, batchSize, config.longValue(ConfigKeys.BATCH_WAIT_MS));
     loopThread = new Thread(loop, "foleystream-generation");
     loopThread.start();
     LOG.info("generator started: {} -> {} with model set {} ({}, {} weights), batches of up to"
@@ -417,6 +429,9 @@ public final class FoleystreamApp implements AutoCloseable {
     }
     if (http != null) {
       http.close();
+    }
+    if (tailConsumer != null && (loopThread == null || !loopThread.isAlive())) {
+      tailConsumer.close();
     }
     if (featurizer != null && (loopThread == null || !loopThread.isAlive())) {
       featurizer.close();

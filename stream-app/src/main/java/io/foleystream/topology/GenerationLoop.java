@@ -65,6 +65,11 @@ import org.slf4j.MDC;
  * committed offset, with the same seed and so the same audio); the rest commits. If a commit
  * fails, the transaction is aborted and the batch's partitions are rewound to the batch start.
  *
+ * <h2>State</h2>
+ * The only state is each stream's crossfade tail ({@link WindowTails}): written to the compacted
+ * tail topic in the batch's transaction, applied in memory once the transaction committed, read
+ * back for every partition assigned.
+ *
  * <h2>Failures</h2>
  * A record that is at fault (undecodable bytes, an unknown schema id, a window that cannot be
  * generated, an undecodable chunk inside it) goes to the dead-letter topic in the batch's
@@ -102,6 +107,7 @@ final class GenerationLoop implements Runnable {
   private final BatchGenerator generator;
   private final Codecs codecs;
   private final DeadLetters deadLetters;
+  private final WindowTails tails;
   private final PipelineMetrics metrics;
   private final int batchSize;
   private final long batchWaitMs;
@@ -115,13 +121,14 @@ final class GenerationLoop implements Runnable {
 
   GenerationLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
       TopicNames topics, BatchGenerator generator, Codecs codecs, DeadLetters deadLetters,
-      PipelineMetrics metrics, int batchSize, long batchWaitMs) {
+      WindowTails tails, PipelineMetrics metrics, int batchSize, long batchWaitMs) {
     this.consumer = consumer;
     this.producer = producer;
     this.topics = topics;
     this.generator = generator;
     this.codecs = codecs;
     this.deadLetters = deadLetters;
+    this.tails = tails;
     this.metrics = metrics;
     this.batchSize = batchSize;
     this.batchWaitMs = batchWaitMs;
@@ -211,14 +218,18 @@ final class GenerationLoop implements Runnable {
       return;
     }
     List<WindowTask> tasks = new ArrayList<>();
-    decoded.stream().filter(d -> d.task != null).forEach(d -> tasks.add(d.task));
+    Map<WindowTask, Integer> partitions = new java.util.IdentityHashMap<>();
+    decoded.stream().filter(d -> d.task != null).forEach(d -> {
+      tasks.add(d.task);
+      partitions.put(d.task, d.record.partition());
+    });
     List<WindowBatchGenerator.Outcome> outcomes;
     revokedDuringBatch.clear();
     Set<TopicPartition> paused = new HashSet<>(consumer.assignment());
     consumer.pause(paused);
     busy = true;
     try {
-      outcomes = runOnWorker(tasks);
+      outcomes = runOnWorker(tasks, t -> tails.get(partitions.get(t), t.getStreamId()));
     } catch (ExecutionException e) {
       retryLater(batch, e.getCause());
       return;
@@ -240,7 +251,7 @@ final class GenerationLoop implements Runnable {
       retryLater(batch, e);
       return;
     }
-    commit(decoded, output);
+    commit(decoded, output, outcomes);
   }
 
   /** A window task record, decoded (task null when it went to the dead-letter topic). */
@@ -264,13 +275,14 @@ final class GenerationLoop implements Runnable {
     }
   }
 
-  private List<WindowBatchGenerator.Outcome> runOnWorker(List<WindowTask> tasks)
+  private List<WindowBatchGenerator.Outcome> runOnWorker(List<WindowTask> tasks,
+      java.util.function.Function<WindowTask, AudioChunk> committedTails)
       throws ExecutionException {
     if (tasks.isEmpty()) {
       return List.of();
     }
     Future<List<WindowBatchGenerator.Outcome>> future = worker.submit(() -> generator.generate(
-        tasks));
+        tasks, committedTails));
     while (true) {
       try {
         return future.get(BUSY_POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -302,6 +314,11 @@ final class GenerationLoop implements Runnable {
     for (AudioChunk chunk : outcome.audio()) {
       out.add(new ProducerRecord<>(topics.audio(), null, chunkTimestamp(d.record), key,
           codecs.audio().serialize(topics.audio(), chunk)));
+    }
+    if (outcome.tailUpdate() != null) {
+      AudioChunk tail = outcome.tailUpdate().tail();
+      out.add(new ProducerRecord<>(topics.windowTails(), d.record.partition(), key,
+          tail == null ? null : codecs.audio().serialize(topics.windowTails(), tail)));
     }
     try (MDC.MDCCloseable s = MDC.putCloseable("streamId", task.getStreamId());
         MDC.MDCCloseable w = MDC.putCloseable("window", String.valueOf(task.getWindowIndex()))) {
@@ -339,7 +356,8 @@ final class GenerationLoop implements Runnable {
         codecs.deadLetters().serialize(topics.deadLetters(), letter));
   }
 
-  private void commit(List<Decoded> batch, List<Output> output) {
+  private void commit(List<Decoded> batch, List<Output> output,
+      List<WindowBatchGenerator.Outcome> outcomes) {
     Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
     kept.removeAll(revokedDuringBatch);
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -375,6 +393,16 @@ final class GenerationLoop implements Runnable {
       abortQuietly();
       rewind(batch.stream().map(Decoded::record).toList());
       return;
+    }
+    for (Decoded d : batch) {
+      if (d.task == null || !offsets.containsKey(partitionOf(d.record))) {
+        continue;
+      }
+      for (WindowBatchGenerator.Outcome o : outcomes) {
+        if (o.task() == d.task && o.tailUpdate() != null) {
+          tails.put(d.record.partition(), d.task.getStreamId(), o.tailUpdate().tail());
+        }
+      }
     }
     metrics.windowsGenerated(windows);
     metrics.time(PipelineMetrics.Stage.PUBLISH, System.nanoTime() - start);
@@ -460,6 +488,7 @@ final class GenerationLoop implements Runnable {
       if (busy) {
         consumer.pause(partitions);
       }
+      tails.restore(partitions);
       LOG.info("window task partitions assigned: {}", partitions);
     }
 
@@ -470,6 +499,7 @@ final class GenerationLoop implements Runnable {
       LOG.info("window task partitions revoked: {}", partitions);
       revokedDuringBatch.addAll(partitions);
       pending.removeIf(r -> partitions.contains(partitionOf(r)));
+      tails.drop(partitions);
     }
   }
 }

@@ -11,9 +11,10 @@ import io.foleystream.config.FoleystreamConfig;
  * @param audio AudioChunk output
  * @param deadLetters DeadLetter output
  * @param windowTasks WindowTask, from the assembler to the generator
+ * @param windowTails the generator's crossfade state (compacted)
  */
 public record TopicNames(String video, String control, String audio, String deadLetters,
-    String windowTasks) {
+    String windowTasks, String windowTails) {
 
   /**
    * The topic names a configuration sets.
@@ -24,6 +25,7 @@ public record TopicNames(String video, String control, String audio, String dead
   public static TopicNames from(FoleystreamConfig config) {
     return new TopicNames(config.required(ConfigKeys.TOPIC_VIDEO),
         config.required(ConfigKeys.TOPIC_CONTROL), config.required(ConfigKeys.TOPIC_AUDIO),
-        config.required(ConfigKeys.TOPIC_DLQ), config.required(ConfigKeys.TOPIC_WINDOW_TASKS));
+        config.required(ConfigKeys.TOPIC_DLQ), config.required(ConfigKeys.TOPIC_WINDOW_TASKS),
+        config.required(ConfigKeys.TOPIC_WINDOW_TAILS));
   }
 }

@@ -14,7 +14,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates the application's topics when they are missing and checks that the topics keyed by
- * stream id that one task reads together (video and control, and the window task topic) have the
+ * stream id that are read together (video and control; window tasks and window tails) have the
  * same number of partitions.
  */
 final class TopicProvisioner {
@@ -40,10 +40,10 @@ final class TopicProvisioner {
       Optional<Integer> count = Optional.of(partitions);
       Optional<Short> factor = replication < 0 ? Optional.empty() : Optional.of(replication);
       for (String name : List.of(topics.video(), topics.control(), topics.audio(),
-          topics.deadLetters(), topics.windowTasks())) {
+          topics.deadLetters(), topics.windowTasks(), topics.windowTails())) {
         if (!existing.contains(name)) {
           NewTopic topic = new NewTopic(name, count, factor);
-          if (name.equals(topics.control())) {
+          if (name.equals(topics.control()) || name.equals(topics.windowTails())) {
             topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
                 TopicConfig.CLEANUP_POLICY_COMPACT));
           } else if (!name.equals(topics.audio()) && !name.equals(topics.deadLetters())) {
@@ -67,14 +67,15 @@ final class TopicProvisioner {
         }
       }
       Map<String, TopicDescription> described = admin.describeTopics(List.of(topics.video(),
-          topics.control(), topics.windowTasks())).allTopicNames().get();
+          topics.control(), topics.windowTasks(), topics.windowTails())).allTopicNames().get();
       int video = described.get(topics.video()).partitions().size();
       int control = described.get(topics.control()).partitions().size();
       int tasks = described.get(topics.windowTasks()).partitions().size();
-      if (video != control || video != tasks) {
+      int tails = described.get(topics.windowTails()).partitions().size();
+      if (video != control || video != tasks || video != tails) {
         throw new IllegalStateException("the video (" + video + "), control (" + control
-            + ") and window task (" + tasks + ") topics must have the same number of partitions:"
-            + " they are keyed by stream id and read together");
+            + "), window task (" + tasks + ") and window tail (" + tails + ") topics must have"
+            + " the same number of partitions: they are keyed by stream id and read together");
       }
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot list or create topics: " + e.getCause(), e);

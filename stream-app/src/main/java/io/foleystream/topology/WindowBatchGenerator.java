@@ -14,9 +14,11 @@ import io.foleystream.schemas.WindowTask;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -38,10 +40,11 @@ final class WindowBatchGenerator implements BatchGenerator {
    *
    * @param task the window
    * @param audio its audio chunks (empty when the window failed)
+   * @param tailUpdate the stream's new crossfade tail, or null for no change
    * @param badChunks chunks that could not be decoded, to dead-letter
    * @param failure why the window itself cannot be generated (to dead-letter), or null
    */
-  record Outcome(WindowTask task, List<AudioChunk> audio,
+  record Outcome(WindowTask task, List<AudioChunk> audio, AudioChunker.TailUpdate tailUpdate,
       List<WindowFeaturizer.BadChunk> badChunks, Exception failure) {}
 
   /** A window that cannot be generated, whatever is retried. */
@@ -67,7 +70,8 @@ final class WindowBatchGenerator implements BatchGenerator {
   }
 
   @Override
-  public List<Outcome> generate(List<WindowTask> tasks)
+  public List<Outcome> generate(List<WindowTask> tasks,
+      Function<WindowTask, AudioChunk> committedTails)
       throws MediaException, PayloadFetcher.PayloadException {
     long batchStart = System.nanoTime();
     long batchStartMillis = System.currentTimeMillis();
@@ -112,15 +116,23 @@ final class WindowBatchGenerator implements BatchGenerator {
     }
     Instant now = Instant.now();
     List<Outcome> outcomes = new ArrayList<>();
+    // A stream's windows come in order; a later window of the batch fades from an earlier one.
+    Map<String, AudioChunker.TailUpdate> batchTails = new HashMap<>();
     for (WindowTask task : tasks) {
       WindowFeaturizer.Result result = features.get(task);
       List<WindowFeaturizer.BadChunk> bad = result == null ? List.of() : result.badChunks();
       float[] waveform = audio.get(task);
       if (waveform == null) {
-        outcomes.add(new Outcome(task, List.of(), bad, failures.get(task)));
+        outcomes.add(new Outcome(task, List.of(), null, bad, failures.get(task)));
       } else {
-        outcomes.add(new Outcome(task, chunker.cut(task, waveform, engine.sampleRate(),
-            parameters(task), now), bad, null));
+        AudioChunker.TailUpdate earlier = batchTails.get(task.getStreamId());
+        AudioChunk tail = earlier != null ? earlier.tail() : committedTails.apply(task);
+        AudioChunker.Cut cut = chunker.cut(task, waveform, engine.sampleRate(), parameters(task),
+            now, tail);
+        if (cut.tailUpdate() != null) {
+          batchTails.put(task.getStreamId(), cut.tailUpdate());
+        }
+        outcomes.add(new Outcome(task, cut.chunks(), cut.tailUpdate(), bad, null));
       }
     }
     double audioSeconds = audio.size() * engine.modelSet().manifest().durationS();

@@ -43,7 +43,7 @@ class GenerationLoopTest {
 
   private static final String SCOPE = "generation-loop-test";
   private static final TopicNames TOPICS = new TopicNames("video", "control", "audio", "dlq",
-      "tasks");
+      "tasks", "tails");
   private static final TopicPartition P0 = new TopicPartition("tasks", 0);
   private static final TopicPartition P1 = new TopicPartition("tasks", 1);
 
@@ -86,7 +86,8 @@ class GenerationLoopTest {
     loop = new GenerationLoop(consumer, producer, TOPICS, generator, new GenerationLoop.Codecs(
         tasks.deserializer(), serde(AudioChunk.class).serializer(),
         serde(DeadLetter.class).serializer(), serde(VideoChunk.class).serializer()),
-        new DeadLetters(1024), new PipelineMetrics(new SimpleMeterRegistry()), batchSize, 20);
+        new DeadLetters(1024), WindowTails.inMemory(), new PipelineMetrics(
+            new SimpleMeterRegistry()), batchSize, 20);
     thread = new Thread(loop, "loop-under-test");
     thread.start();
   }
@@ -119,7 +120,7 @@ class GenerationLoopTest {
           .setDurationMicros(8_000_000L).setSampleRate(16_000).setChannels(1)
           .setSampleEncoding(SampleEncoding.PCM_F32LE).setPayload(ByteBuffer.wrap(new byte[4]))
           .setGeneration(new GenerationParameters("tiny", 1L, 2, 4.5, "", "")).build()),
-          List.of(), null));
+          null, List.of(), null));
     }
     return out;
   }
@@ -151,7 +152,7 @@ class GenerationLoopTest {
     addTask(P0, 0, task("a", 0));
     addTask(P1, 0, task("b", 0));
     List<Integer> batchSizes = new ArrayList<>();
-    start(batch -> {
+    start((batch, tails) -> {
       batchSizes.add(batch.size());
       return oneChunkEach(batch);
     }, 4);
@@ -167,7 +168,7 @@ class GenerationLoopTest {
   void aPartitionRevokedDuringGenerationIsNeitherPublishedNorCommitted() throws Exception {
     addTask(P0, 0, task("a", 0));
     addTask(P1, 0, task("b", 0));
-    start(batch -> {
+    start((batch, tails) -> {
       consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
       try {
         Thread.sleep(500);
@@ -186,7 +187,7 @@ class GenerationLoopTest {
   void anUndecodableRecordIsDeadLetteredInTheBatchsTransaction() throws Exception {
     addRaw(P0, 0, new byte[] {9, 9, 9});
     addTask(P0, 1, task("a", 0));
-    start(GenerationLoopTest::oneChunkEach, 4);
+    start((batch, tails) -> oneChunkEach(batch), 4);
     await(() -> lastOffsets().containsKey(P0) && lastOffsets().get(P0).offset() == 2,
         "both records committed");
     assertEquals(1, sentTo("dlq").size());
@@ -199,7 +200,7 @@ class GenerationLoopTest {
     addTask(P0, 0, window);
     AtomicInteger calls = new AtomicInteger();
     List<Long> positionsAtRefetch = new ArrayList<>();
-    start(batch -> {
+    start((batch, tails) -> {
       if (calls.incrementAndGet() == 1) {
         // The mock consumer does not fetch again after a seek, as a broker would: hand the
         // record over again, noting where the loop had rewound to.

@@ -38,7 +38,7 @@ class WindowAssemblerTest {
   private static final String SCOPE = "assembler-test";
   private static final long S = 1_000_000L;
   private static final TopicNames TOPICS = new TopicNames("video", "control", "audio", "dlq",
-      "tasks");
+      "tasks", "tails");
 
   @TempDir
   Path stateDir;
