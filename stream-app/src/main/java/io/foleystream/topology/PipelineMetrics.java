@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       generation, publish, end-to-end</td></tr>
  *   <tr><td>foleystream.generation.batch.windows</td><td></td><td>windows per generation
  *       call</td></tr>
+ *   <tr><td>foleystream.generation.calls</td><td></td><td>engine calls and the time spent in
+ *       them (the bare model time of the generation stage)</td></tr>
  *   <tr><td>foleystream.realtime.factor</td><td></td><td>audio seconds generated per
  *       wall-clock second of the last batch</td></tr>
  *   <tr><td>foleystream.dlq.records</td><td>stage</td><td>records dead-lettered</td></tr>
@@ -59,6 +61,7 @@ public final class PipelineMetrics {
   private final Counter chunksReceived;
   private final Counter windowsGenerated;
   private final DistributionSummary batchWindows;
+  private final Timer generationCalls;
   private final AtomicLong realTimeFactorMilli = new AtomicLong();
 
   /**
@@ -74,6 +77,9 @@ public final class PipelineMetrics {
         .description("Windows whose audio was published").register(registry);
     this.batchWindows = DistributionSummary.builder("foleystream.generation.batch.windows")
         .description("Windows per generation call").register(registry);
+    this.generationCalls = Timer.builder("foleystream.generation.calls")
+        .description("Engine calls (one per batch and settings) and the time spent in them")
+        .register(registry);
     registry.gauge("foleystream.realtime.factor", realTimeFactorMilli,
         v -> v.get() / 1000.0);
   }
@@ -127,6 +133,19 @@ public final class PipelineMetrics {
   public Timer stage(Stage stage) {
     return Timer.builder("foleystream.stage.latency").tag("stage", stage.tag())
         .publishPercentiles(0.5, 0.95).register(registry);
+  }
+
+  void generationCall(long nanos) {
+    generationCalls.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The engine calls of the generation stage.
+   *
+   * @return their count and total time
+   */
+  public Timer generationCalls() {
+    return generationCalls;
   }
 
   void time(Stage stage, long nanos) {

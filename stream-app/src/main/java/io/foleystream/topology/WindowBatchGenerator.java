@@ -180,6 +180,7 @@ final class WindowBatchGenerator implements BatchGenerator {
       return spent;
     }
     long nanos = System.nanoTime() - start;
+    metrics.generationCall(nanos);
     for (int i = 0; i < group.size(); i++) {
       audio.put(group.get(i), waveforms.get(i));
       metrics.time(PipelineMetrics.Stage.GENERATION, nanos);
