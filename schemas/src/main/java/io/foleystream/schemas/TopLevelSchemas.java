@@ -16,7 +16,8 @@ public final class TopLevelSchemas {
       AudioChunk.getClassSchema(),
       StreamControl.getClassSchema(),
       DeadLetter.getClassSchema(),
-      WindowTask.getClassSchema());
+      WindowTask.getClassSchema(),
+      StreamAssembly.getClassSchema());
 
   private TopLevelSchemas() {
   }

@@ -149,7 +149,29 @@ public final class SampleRecords {
             .setEndMicros(13_500_000L).build()))
         .setCompletion(WindowCompletion.GRACE_EXPIRED)
         .setGapPolicy(GapPolicy.NEAREST_FRAME)
+        .setChunkSources(List.of(
+            RecordPosition.newBuilder().setTopic("foley.video.chunks").setPartition(0)
+                .setOffset(4).build(),
+            RecordPosition.newBuilder().setTopic("foley.video.chunks").setPartition(0)
+                .setOffset(7).build()))
         .setAssembledAt(Instant.ofEpochMilli(1_764_000_002_000L))
+        .build();
+  }
+
+  /** A stream's assembler state with one buffered chunk and the end not yet seen. */
+  public static StreamAssembly streamAssembly() {
+    return StreamAssembly.newBuilder()
+        .setStreamId("cam-1")
+        .setOriginMicros(1_000_000L)
+        .setOriginFixed(true)
+        .setNextWindowIndex(1)
+        .setNextWindowStartMicros(9_000_000L)
+        .setFirstSequence(0L)
+        .setAcceptedChunks(5)
+        .setMaxEndMicros(11_000_000L)
+        .setLastChunkAt(Instant.ofEpochMilli(1_764_000_001_000L))
+        .setChunks(List.of(BufferedChunk.newBuilder().setSequence(4).setStartMicros(9_000_000L)
+            .setDurationMicros(2_000_000L).setPartition(0).setOffset(4).build()))
         .build();
   }
 
@@ -157,6 +179,6 @@ public final class SampleRecords {
   public static List<SpecificRecord> all() {
     return List.of(inlineChunk(0), referencedLastChunk(), audioChunk(), control(),
         StreamControl.newBuilder().setStreamId("cam-2").build(), deadLetter(),
-        referencedDeadLetter(), windowTask());
+        referencedDeadLetter(), windowTask(), streamAssembly());
   }
 }

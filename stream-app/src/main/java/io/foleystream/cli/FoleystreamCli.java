@@ -16,8 +16,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = FoleystreamCli.BuildVersion.class,
     description = "Generated, synchronized Foley audio for live video on Kafka.",
-    subcommands = {DemoCommand.class, FramesCommand.class, GenerateCommand.class,
-        BenchmarkCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, RunCommand.class, IngestCommand.class, MuxCommand.class,
+        GenerateCommand.class, BenchmarkCommand.class, FramesCommand.class,
+        CommandLine.HelpCommand.class})
 public final class FoleystreamCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

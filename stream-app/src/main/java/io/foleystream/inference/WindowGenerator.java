@@ -10,6 +10,14 @@ import java.util.List;
  * MMAudio's {@code generate()} for a batch of windows: every input checked first, text features
  * per branch ({@link TextPlan}), conditions once for all windows and branches (unconditional rows
  * use the learned empty CLIP and sync features), the Euler loop with guidance, the decoder.
+ *
+ * <h2>Batch invariance</h2>
+ * A window's audio does not depend on the windows it is batched with, bit for bit, so that a
+ * stream replayed after a crash (batched differently) yields the same audio. ONNX Runtime's CPU
+ * kernels give the same rows for any batch of two or more rows, but a batch of one row takes
+ * other code paths whose results differ in the last bits. So the decoder runs once per window
+ * (its cost is one call per window either way), and a single window without guidance, the only
+ * case whose conditions and velocity batches would have one row, is run as two identical rows.
  */
 final class WindowGenerator {
 
@@ -42,6 +50,16 @@ final class WindowGenerator {
       validate(windows.get(w), n == 1 ? "" : "window " + w + ": ");
     }
     ClassifierFreeGuidance guidance = new ClassifierFreeGuidance(settings.cfgStrength());
+    if (n == 1 && !guidance.enabled()) {
+      return List.of(sample(List.of(windows.get(0), windows.get(0)), settings, guidance,
+          listener).get(0));
+    }
+    return sample(windows, settings, guidance, listener);
+  }
+
+  private List<float[]> sample(List<WindowInput> windows, GenerationSettings settings,
+      ClassifierFreeGuidance guidance, GenerationListener listener) {
+    int n = windows.size();
     int rows = n * guidance.branches();
 
     long start = System.nanoTime();
@@ -83,7 +101,11 @@ final class WindowGenerator {
       }
     }
     start = finished(listener, Stage.SAMPLING, start);
-    float[][] waveforms = decoder.decode(x, n);
+    float[][] waveforms = new float[n][];
+    for (int w = 0; w < n; w++) {
+      waveforms[w] = decoder.decode(
+          Arrays.copyOfRange(x, w * latentSize(), (w + 1) * latentSize()), 1)[0];
+    }
     finished(listener, Stage.DECODING, start);
     return new ArrayList<>(Arrays.asList(waveforms));
   }

@@ -1,0 +1,243 @@
+package io.foleystream.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every configuration key foleystream itself reads, with its default and its environment
+ * variable, and the rule that maps environment variables to keys. Keys that are not listed here
+ * (Kafka clients, Kafka Streams, the schema registry serdes) pass through unchanged.
+ *
+ * <h2>Environment variables</h2>
+ * {@code FOLEYSTREAM_<NAME>} sets a key: {@code NAME} in lower case, {@code _} becomes {@code .},
+ * {@code __} becomes {@code _} and {@code ___} becomes {@code -} (the convention of Confluent's
+ * container images). When {@code foleystream.<result>} is one of the application's own keys, it
+ * sets that key; otherwise it sets {@code <result>} as it is. So {@code
+ * FOLEYSTREAM_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}, {@code
+ * FOLEYSTREAM_SCHEMA_REGISTRY_URL} sets {@code schema.registry.url} and {@code
+ * FOLEYSTREAM_MODELS} sets {@code foleystream.models}. The variables of {@link
+ * #NON_CONFIG_ENVIRONMENT} belong to the launcher and are not keys.
+ */
+public final class ConfigKeys {
+
+  /** Prefix of the environment variables that set keys. */
+  public static final String ENV_PREFIX = "FOLEYSTREAM_";
+  /** Prefix of the application's own keys. */
+  public static final String KEY_PREFIX = "foleystream.";
+
+  /**
+   * Environment variables with the {@link #ENV_PREFIX} that are not configuration keys: the
+   * launcher's Java options and log level, the development registry's location and Java
+   * runtime, and the configuration file's path.
+   */
+  public static final Set<String> NON_CONFIG_ENVIRONMENT = Set.of("FOLEYSTREAM_JAVA_OPTS",
+      "FOLEYSTREAM_LOG_LEVEL", "FOLEYSTREAM_REGISTRY_HOME", "FOLEYSTREAM_REGISTRY_JAVA",
+      "FOLEYSTREAM_CONFIG");
+
+  /**
+   * One of the application's own keys.
+   *
+   * @param name the key
+   * @param defaultValue the value when nothing sets it, or null when there is none
+   * @param description what it means
+   */
+  public record Key(String name, String defaultValue, String description) {
+
+    /**
+     * The environment variable that sets this key.
+     *
+     * @return e.g. {@code FOLEYSTREAM_WINDOW_GRACE_MS} for {@code foleystream.window.grace.ms}
+     */
+    public String environmentVariable() {
+      return ENV_PREFIX + encode(name.substring(KEY_PREFIX.length()));
+    }
+  }
+
+  private static final Map<String, Key> KEYS = new LinkedHashMap<>();
+
+  /** Model set directory (with manifest.json); required where the generator runs. */
+  public static final Key MODELS = key("foleystream.models", null,
+      "Model set directory (with manifest.json); required where the generator runs.");
+  /** Which parts run in this process. */
+  public static final Key ROLES = key("foleystream.roles", "assembler,generator",
+      "Parts this process runs: assembler, generator, or both (comma-separated).");
+  /** Stable name of this instance. */
+  public static final Key INSTANCE_ID = key("foleystream.instance.id", null,
+      "Stable name of this instance (default: the host name); it names the generator's"
+          + " transactional id, so a restarted instance fences its predecessor at once.");
+  /** Video chunk topic. */
+  public static final Key TOPIC_VIDEO = key("foleystream.topic.video", "foley.video.chunks",
+      "Topic of the VideoChunk records (input).");
+  /** Control topic. */
+  public static final Key TOPIC_CONTROL = key("foleystream.topic.control",
+      "foley.stream.control", "Compacted topic of the StreamControl records (input).");
+  /** Audio chunk topic. */
+  public static final Key TOPIC_AUDIO = key("foleystream.topic.audio", "foley.audio.chunks",
+      "Topic of the AudioChunk records (output).");
+  /** Dead-letter topic. */
+  public static final Key TOPIC_DLQ = key("foleystream.topic.dlq", "foley.dlq",
+      "Topic of the DeadLetter records.");
+  /** Window task topic. */
+  public static final Key TOPIC_WINDOW_TASKS = key("foleystream.topic.window.tasks",
+      "foley.window.tasks", "Topic between the assembler and the generator (WindowTask).");
+  /** Window tail topic. */
+  public static final Key TOPIC_WINDOW_TAILS = key("foleystream.topic.window.tails",
+      "foley.window.tails", "Compacted topic of the generator's state: each stream's last"
+          + " window's audio that the next overlapping window crossfades with (AudioChunk).");
+  /** Whether the application creates missing topics. */
+  public static final Key TOPIC_CREATE = key("foleystream.topic.create", "true",
+      "Create missing topics at start.");
+  /** Partitions of the topics the application creates. */
+  public static final Key TOPIC_PARTITIONS = key("foleystream.topic.partitions", "4",
+      "Partitions of the topics created at start (the video, control and window task topics"
+          + " must have equal counts).");
+  /** Replication factor of the topics the application creates. */
+  public static final Key TOPIC_REPLICATION = key("foleystream.topic.replication.factor", "-1",
+      "Replication factor of the topics created at start (-1: the broker's default).");
+  /** Window length. */
+  public static final Key WINDOW_DURATION_MS = key("foleystream.window.duration.ms", "8000",
+      "Window length in ms; must equal the model set's duration.");
+  /** Default hop. */
+  public static final Key WINDOW_HOP_MS = key("foleystream.window.hop.ms", "8000",
+      "Default distance between window starts in ms (at most the window length).");
+  /** Crossfade length. */
+  public static final Key CROSSFADE_MS = key("foleystream.window.crossfade.ms", "250",
+      "Equal-power crossfade where overlapping windows (hop below the window length) meet, in"
+          + " ms, at most the overlap (0: hard cut).");
+  /** Grace time in stream time. */
+  public static final Key WINDOW_GRACE_MS = key("foleystream.window.grace.ms", "2000",
+      "Stream time a window with a gap waits for late chunks before it is emitted anyway.");
+  /** Gap policy. */
+  public static final Key WINDOW_GAP_POLICY = key("foleystream.window.gap.policy",
+      "NEAREST_FRAME", "How a window emitted with gaps is generated: NEAREST_FRAME (grid times in a"
+          + " gap take the nearest decoded frame) or SILENCE (the window is not generated).");
+  /** Idle timeout in wall-clock time. */
+  public static final Key STREAM_IDLE_TIMEOUT_MS = key("foleystream.stream.idle.timeout.ms",
+      "30000", "Wall-clock time after a stream's last chunk at which its remaining windows are"
+          + " emitted as they are (0: never).");
+  /** Default prompt. */
+  public static final Key PROMPT = key("foleystream.generation.prompt", "",
+      "Prompt of streams whose control record sets none.");
+  /** Default negative prompt. */
+  public static final Key NEGATIVE_PROMPT = key("foleystream.generation.negative.prompt", "",
+      "Negative prompt of streams whose control record sets none.");
+  /** Global seed. */
+  public static final Key SEED = key("foleystream.generation.seed", "42",
+      "Global seed: a window's noise seed derives from it (or the stream's), the stream id"
+          + " and the window index.");
+  /** Default Euler steps. */
+  public static final Key STEPS = key("foleystream.generation.steps", null,
+      "Euler steps of streams whose control record sets none (default: the model set's).");
+  /** Default guidance strength. */
+  public static final Key CFG = key("foleystream.generation.cfg", null,
+      "Guidance strength of streams whose control record sets none (default: the model"
+          + " set's).");
+  /** Most windows per generation call. */
+  public static final Key BATCH_SIZE = key("foleystream.generation.batch.size", "4",
+      "Most windows generated in one call.");
+  /** Longest wait for a batch to fill. */
+  public static final Key BATCH_WAIT_MS = key("foleystream.generation.batch.wait.ms", "50",
+      "Longest wait for more windows once one is ready, in ms.");
+  /** Execution provider. */
+  public static final Key PROVIDER = key("foleystream.generation.provider", "cpu",
+      "ONNX Runtime execution provider: cpu, cuda, cuda:N or auto.");
+  /** Intra-op threads. */
+  public static final Key THREADS = key("foleystream.generation.threads", "0",
+      "ONNX Runtime intra-op threads (0: one per core).");
+  /** Audio sample encoding. */
+  public static final Key AUDIO_ENCODING = key("foleystream.audio.encoding", "PCM_F32LE",
+      "Sample encoding of the audio chunks: PCM_F32LE or PCM_S16LE.");
+  /** HTTP port of metrics and health. */
+  public static final Key HTTP_PORT = key("foleystream.http.port", "8080",
+      "Port of the metrics and health endpoints (0: any free port, -1: none).");
+  /** HTTP bind address. */
+  public static final Key HTTP_HOST = key("foleystream.http.host", "0.0.0.0",
+      "Address the metrics and health endpoints bind to.");
+  /** Graceful shutdown limit. */
+  public static final Key SHUTDOWN_TIMEOUT_MS = key("foleystream.shutdown.timeout.ms", "60000",
+      "Longest wait for the running generation to finish and commit on shutdown.");
+
+  private ConfigKeys() {}
+
+  private static Key key(String name, String defaultValue, String description) {
+    Key key = new Key(name, defaultValue, description);
+    KEYS.put(name, key);
+    return key;
+  }
+
+  /**
+   * Every key the application reads itself, in documentation order.
+   *
+   * @return the keys
+   */
+  public static List<Key> all() {
+    return List.copyOf(KEYS.values());
+  }
+
+  /**
+   * Looks up one of the application's keys.
+   *
+   * @param name a key
+   * @return the key, or empty when it is not the application's (it then passes through)
+   */
+  public static Optional<Key> find(String name) {
+    return Optional.ofNullable(KEYS.get(name));
+  }
+
+  /**
+   * The key an environment variable sets.
+   *
+   * @param variable an environment variable name
+   * @return the key, or empty for variables without the prefix or in {@link
+   *     #NON_CONFIG_ENVIRONMENT}
+   */
+  public static Optional<String> keyForEnvironmentVariable(String variable) {
+    if (!variable.startsWith(ENV_PREFIX) || NON_CONFIG_ENVIRONMENT.contains(variable)
+        || variable.length() == ENV_PREFIX.length()) {
+      return Optional.empty();
+    }
+    String decoded = decode(variable.substring(ENV_PREFIX.length()));
+    return Optional.of(KEYS.containsKey(KEY_PREFIX + decoded) ? KEY_PREFIX + decoded : decoded);
+  }
+
+  /**
+   * The environment variable that sets a key, the inverse of {@link #keyForEnvironmentVariable}.
+   *
+   * @param name any key
+   * @return the variable name
+   */
+  public static String environmentVariableFor(String name) {
+    Key own = KEYS.get(name);
+    return own != null ? own.environmentVariable() : ENV_PREFIX + encode(name);
+  }
+
+  private static String encode(String key) {
+    return key.replace("_", "__").replace("-", "___").replace('.', '_')
+        .toUpperCase(Locale.ROOT);
+  }
+
+  private static String decode(String name) {
+    StringBuilder out = new StringBuilder();
+    String lower = name.toLowerCase(Locale.ROOT);
+    int i = 0;
+    while (i < lower.length()) {
+      if (lower.startsWith("___", i)) {
+        out.append('-');
+        i += 3;
+      } else if (lower.startsWith("__", i)) {
+        out.append('_');
+        i += 2;
+      } else if (lower.charAt(i) == '_') {
+        out.append('.');
+        i++;
+      } else {
+        out.append(lower.charAt(i++));
+      }
+    }
+    return out.toString();
+  }
+}
