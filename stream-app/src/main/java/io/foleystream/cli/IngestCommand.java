@@ -18,7 +18,10 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -32,6 +35,9 @@ import picocli.CommandLine.Option;
             + " MPEG-TS chunks and write them as VideoChunk records to the video topic.",
         "Exit status: 0 done, 1 failed."})
 final class IngestCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--source", required = true, paramLabel = "SRC",
       description = "A file, a URI GStreamer opens (rtsp://, srt://, http://...), 'test' or"
@@ -69,13 +75,13 @@ final class IngestCommand implements Callable<Integer> {
         OutputStream copy = save == null ? null : Files.newOutputStream(save)) {
       int sent = new VideoIngestor(producer, topic).ingest(src, streamId, settings,
           realTime ? VideoIngestor.Pace.REAL_TIME : VideoIngestor.Pace.FAST, copy,
-          chunk -> System.err.printf("chunk %d: %.2f s from %.2f s%s%n", chunk.getSequence(),
+          chunk -> err().printf("chunk %d: %.2f s from %.2f s%s%n", chunk.getSequence(),
               chunk.getDurationMicros() / 1e6, chunk.getPtsStartMicros() / 1e6,
               chunk.getEndOfStream() ? " (end of stream)" : ""));
-      System.err.printf("%d chunk(s) of stream %s sent to %s%n", sent, streamId, topic);
+      err().printf("%d chunk(s) of stream %s sent to %s%n", sent, streamId, topic);
       return 0;
     } catch (MediaException e) {
-      System.err.println("foleystream ingest: " + e.getMessage());
+      err().println("foleystream ingest: " + e.getMessage());
       return 1;
     }
   }
@@ -98,5 +104,9 @@ final class IngestCommand implements Callable<Integer> {
     SpecificAvroSerializer<VideoChunk> serializer = new SpecificAvroSerializer<>();
     serializer.configure(config.passThrough(), false);
     return new KafkaProducer<>(props, new StringSerializer(), serializer);
+  }
+
+  private PrintWriter err() {
+    return spec.commandLine().getErr();
   }
 }

@@ -20,7 +20,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -34,6 +37,9 @@ import picocli.CommandLine.Option;
             + " original video with the generated audio track (MP4 or MPEG-TS) and/or a WAV.",
         "Exit status: 0 done, 1 failed or timed out."})
 final class MuxCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--stream-id", required = true, paramLabel = "ID", description = "Stream id.")
   String streamId;
@@ -64,23 +70,23 @@ final class MuxCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (out == null && wav == null) {
-      System.err.println("foleystream mux: give --out, --wav or both");
+      err().println("foleystream mux: give --out, --wav or both");
       return 2;
     }
     if (out != null && video == null) {
-      System.err.println("foleystream mux: --out needs --video");
+      err().println("foleystream mux: --out needs --video");
       return 2;
     }
     FoleystreamConfig config = kafka.load();
     try (KafkaConsumer<String, AudioChunk> consumer = consumer(config)) {
       List<AudioChunk> chunks = new AudioCollector(consumer,
           config.required(ConfigKeys.TOPIC_AUDIO)).collect(streamId,
-              Duration.ofSeconds(timeoutSeconds), window -> System.err.printf(Locale.ROOT,
+              Duration.ofSeconds(timeoutSeconds), window -> err().printf(Locale.ROOT,
                   "window %d: %d chunk(s)%n", window.get(0).getWindowIndex(), window.size()));
       write(chunks, video, videoStartUs, out, wav);
       return 0;
     } catch (TimeoutException | MediaException e) {
-      System.err.println("foleystream mux: " + e.getMessage());
+      err().println("foleystream mux: " + e.getMessage());
       return 1;
     }
   }
@@ -119,5 +125,9 @@ final class MuxCommand implements Callable<Integer> {
         new SpecificAvroDeserializer<>(AudioChunk.class);
     deserializer.configure(config.passThrough(), false);
     return new KafkaConsumer<>(props, new StringDeserializer(), deserializer);
+  }
+
+  private PrintWriter err() {
+    return spec.commandLine().getErr();
   }
 }

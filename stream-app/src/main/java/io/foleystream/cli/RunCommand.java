@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -25,6 +28,9 @@ import picocli.CommandLine.Option;
         "Stops gracefully on SIGTERM or Ctrl-C: the running generation batch commits first.",
         "Exit status: 0 stopped, 1 failed, 2 bad usage or configuration."})
 final class RunCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
 
   @Mixin
   KafkaOptions kafka;
@@ -43,8 +49,13 @@ final class RunCommand implements Callable<Integer> {
     try {
       app = FoleystreamApp.start(config);
     } catch (ConfigException e) {
-      System.err.println("foleystream run: " + e.getMessage());
+      err().println("foleystream run: " + e.getMessage());
+      err().flush();
       return 2;
+    } catch (RuntimeException e) {
+      err().println("foleystream run: cannot start: " + e.getMessage());
+      err().flush();
+      return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -54,5 +65,9 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     stopped.await();
     return 0;
+  }
+
+  private PrintWriter err() {
+    return spec.commandLine().getErr();
   }
 }

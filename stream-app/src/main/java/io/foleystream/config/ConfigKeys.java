@@ -105,7 +105,8 @@ public final class ConfigKeys {
       "Stream time a window with a gap waits for late chunks before it is emitted anyway.");
   /** Gap policy. */
   public static final Key WINDOW_GAP_POLICY = key("foleystream.window.gap.policy",
-      "NEAREST_FRAME", "How gaps are filled: NEAREST_FRAME, BLACK_FRAMES or SILENCE.");
+      "NEAREST_FRAME", "How a window emitted with gaps is generated: NEAREST_FRAME (grid times in a"
+          + " gap take the nearest decoded frame) or SILENCE (the window is not generated).");
   /** Idle timeout in wall-clock time. */
   public static final Key STREAM_IDLE_TIMEOUT_MS = key("foleystream.stream.idle.timeout.ms",
       "30000", "Wall-clock time after a stream's last chunk at which its remaining windows are"

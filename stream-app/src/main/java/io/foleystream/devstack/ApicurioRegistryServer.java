@@ -276,7 +276,8 @@ public final class ApicurioRegistryServer implements AutoCloseable {
           + "), or point the system property " + HOME_PROPERTY + " or the environment variable "
           + HOME_ENV + " at an unpacked copy.");
     }
-    return candidate;
+    // The server runs in its data directory: a relative home must not be resolved from there.
+    return candidate.toAbsolutePath().normalize();
   }
 
   private static Path besideThisCode() {

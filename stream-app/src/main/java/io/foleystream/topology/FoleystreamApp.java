@@ -48,6 +48,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -412,7 +413,10 @@ public final class FoleystreamApp implements AutoCloseable {
       }
     }
     if (streams != null) {
-      streams.close(Duration.ofSeconds(30));
+      // Leave the group at once, so that the remaining instances take over the partitions now
+      // rather than after the session timeout.
+      streams.close(CloseOptions.groupMembershipOperation(
+          CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
       streamsMetrics.close();
     }
     if (consumerMetrics != null) {

@@ -99,7 +99,7 @@ final class GenerationLoop implements Runnable {
   private final Consumer<byte[], byte[]> consumer;
   private final Producer<byte[], byte[]> producer;
   private final TopicNames topics;
-  private final WindowBatchGenerator generator;
+  private final BatchGenerator generator;
   private final Codecs codecs;
   private final DeadLetters deadLetters;
   private final PipelineMetrics metrics;
@@ -114,7 +114,7 @@ final class GenerationLoop implements Runnable {
   private long backoffMs;
 
   GenerationLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
-      TopicNames topics, WindowBatchGenerator generator, Codecs codecs, DeadLetters deadLetters,
+      TopicNames topics, BatchGenerator generator, Codecs codecs, DeadLetters deadLetters,
       PipelineMetrics metrics, int batchSize, long batchWaitMs) {
     this.consumer = consumer;
     this.producer = producer;

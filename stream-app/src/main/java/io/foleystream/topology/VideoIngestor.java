@@ -102,9 +102,18 @@ public final class VideoIngestor {
     return (int) sequence[0];
   }
 
-  private void send(MediaChunk chunk, String streamId, long sequence, boolean last,
-      OutputStream copy, Progress progress) throws MediaException {
-    VideoChunk record = VideoChunk.newBuilder()
+  /**
+   * The record of one chunk.
+   *
+   * @param chunk the chunk
+   * @param streamId the stream id
+   * @param sequence its sequence number
+   * @param last whether it ends the stream
+   * @return the record, its payload inline
+   */
+  public static VideoChunk record(MediaChunk chunk, String streamId, long sequence,
+      boolean last) {
+    return VideoChunk.newBuilder()
         .setStreamId(streamId)
         .setSequence(sequence)
         .setPtsStartMicros(chunk.startUs())
@@ -114,6 +123,11 @@ public final class VideoIngestor {
         .setEndOfStream(last)
         .setCapturedAt(Instant.now())
         .build();
+  }
+
+  private void send(MediaChunk chunk, String streamId, long sequence, boolean last,
+      OutputStream copy, Progress progress) throws MediaException {
+    VideoChunk record = record(chunk, streamId, sequence, last);
     try {
       if (copy != null) {
         copy.write(chunk.bytes());

@@ -29,7 +29,7 @@ import org.slf4j.MDC;
  * <p>A window's noise seed comes from {@link WindowSeeds}; the engine's output does not depend on
  * the batch a window is in, so the audio of a window is the same however it is batched.
  */
-final class WindowBatchGenerator {
+final class WindowBatchGenerator implements BatchGenerator {
 
   private static final Logger LOG = LoggerFactory.getLogger(WindowBatchGenerator.class);
 
@@ -66,18 +66,13 @@ final class WindowBatchGenerator {
     this.metrics = metrics;
   }
 
-  /**
-   * Generates a batch.
-   *
-   * @param tasks the windows, in the order their records were read
-   * @return one outcome per window, in the same order
-   * @throws MediaException if decoding fails for a reason that is not a chunk's fault
-   * @throws PayloadFetcher.PayloadException if a payload cannot be fetched for now
-   */
-  List<Outcome> generate(List<WindowTask> tasks)
+  @Override
+  public List<Outcome> generate(List<WindowTask> tasks)
       throws MediaException, PayloadFetcher.PayloadException {
     long batchStart = System.nanoTime();
     long batchStartMillis = System.currentTimeMillis();
+    LOG.info("generating a batch of {} window(s): {}", tasks.size(), tasks.stream()
+        .map(t -> t.getStreamId() + "#" + t.getWindowIndex()).toList());
     Map<WindowTask, WindowFeaturizer.Result> features = new LinkedHashMap<>();
     Map<WindowTask, Exception> failures = new LinkedHashMap<>();
     for (WindowTask task : tasks) {

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The featurize stage: decodes a window's chunks, samples and preprocesses its frames (the media
@@ -38,6 +40,8 @@ import java.util.Set;
  * <p>Not thread-safe: one featurizer per generation worker.
  */
 final class WindowFeaturizer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WindowFeaturizer.class);
 
   /** Media failures that the chunk itself causes. */
   private static final Set<MediaException.Reason> CHUNK_AT_FAULT = EnumSet.of(
@@ -117,7 +121,7 @@ final class WindowFeaturizer implements AutoCloseable {
           report(task, indexes.get(j), failure, bad);
         }
       }
-      frames = good.isEmpty() ? null : extract(task, good);
+      frames = good.isEmpty() ? null : extractAgain(task, good);
     }
     long t1 = System.nanoTime();
     if (frames == null || frames.clip().covered() == 0 || frames.sync().covered() == 0) {
@@ -128,6 +132,26 @@ final class WindowFeaturizer implements AutoCloseable {
     float[] sync = engine.synchformerEncoder().encode(FloatBuffer.wrap(frames.sync().data()),
         frames.sync().count());
     return new Result(new VideoFeatures(clip, sync), bad, t1 - t0, System.nanoTime() - t1);
+  }
+
+  /**
+   * Decodes the chunks that decoded alone. Should they still fail together (a chunk whose damage
+   * shows only after another), the window is generated without video rather than retried
+   * forever.
+   */
+  private WindowFrames extractAgain(WindowTask task, List<MediaChunk> chunks)
+      throws MediaException {
+    try {
+      return extract(task, chunks);
+    } catch (MediaException e) {
+      if (!CHUNK_AT_FAULT.contains(e.reason())) {
+        throw e;
+      }
+      LOG.warn("stream {} window {}: its chunks decode one by one but not together ({}); the"
+          + " window is generated without video", task.getStreamId(), task.getWindowIndex(),
+          e.getMessage());
+      return null;
+    }
   }
 
   private WindowFrames extract(WindowTask task, List<MediaChunk> chunks) throws MediaException {

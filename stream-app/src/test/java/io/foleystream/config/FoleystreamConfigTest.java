@@ -93,4 +93,13 @@ class FoleystreamConfigTest {
     Files.writeString(file, "- a\n- b\n");
     assertThrows(ConfigException.class, () -> FoleystreamConfig.load(file, Map.of()));
   }
+
+  @Test
+  void theTopologyDocumentationListsEveryKeyWithItsVariable() throws Exception {
+    String doc = Files.readString(Path.of("../docs/topology.md"));
+    for (ConfigKeys.Key key : ConfigKeys.all()) {
+      assertTrue(doc.contains("| `" + key.name() + "` | `" + key.environmentVariable() + "` |"),
+          "docs/topology.md lacks " + key.name());
+    }
+  }
 }

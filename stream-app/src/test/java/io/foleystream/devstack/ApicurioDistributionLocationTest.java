@@ -31,6 +31,15 @@ class ApicurioDistributionLocationTest {
   }
 
   @Test
+  void aRelativeDirectoryIsMadeAbsoluteForTheServerThatRunsElsewhere() throws IOException {
+    Path relative = Path.of("").toAbsolutePath().relativize(dir);
+    Files.createFile(dir.resolve("quarkus-run.jar"));
+    System.setProperty(ApicurioRegistryServer.HOME_PROPERTY, relative.toString());
+
+    assertEquals(dir, ApicurioRegistryServer.locateDistribution());
+  }
+
+  @Test
   void aMissingDistributionSaysHowToGetOne() {
     System.setProperty(ApicurioRegistryServer.HOME_PROPERTY, dir.toString());
 

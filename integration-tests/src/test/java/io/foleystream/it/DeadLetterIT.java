@@ -1,0 +1,95 @@
+package io.foleystream.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.foleystream.devstack.ApicurioRegistryServer;
+import io.foleystream.devstack.EmbeddedKafkaBroker;
+import io.foleystream.media.MediaChunk;
+import io.foleystream.schemas.AudioChunk;
+import io.foleystream.schemas.DeadLetter;
+import io.foleystream.schemas.VideoChunk;
+import io.foleystream.schemas.serde.UnknownSchemaIdException;
+import io.foleystream.schemas.serde.WireFormat;
+import io.foleystream.topology.FoleystreamApp;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A chunk whose video is damaged and a record with a schema id the registry never issued go to
+ * the dead-letter topic with their origin and cause, and the stream goes on: every range of the
+ * video still gets its audio.
+ */
+@ExtendWith(DevStackExtension.class)
+class DeadLetterIT {
+
+  @Test
+  void aCorruptChunkAndAnUnknownSchemaIdAreDeadLetteredAndTheStreamContinues(
+      EmbeddedKafkaBroker broker, ApicurioRegistryServer registry) throws Exception {
+    PipelineHarness harness = new PipelineHarness(broker, registry, "it-dlq");
+    List<MediaChunk> clip = PipelineHarness.clip(16);
+    try (FoleystreamApp app = FoleystreamApp.start(harness.config(
+        PipelineHarness.tempDir("dlq"), 1, 2, Map.of()));
+        KafkaProducer<String, byte[]> producer = harness.rawProducer()) {
+      harness.sendChunks(producer, "cam", clip, 0, 2);
+      byte[] unknownId = ByteBuffer.allocate(1 + 4 + 3).put(WireFormat.MAGIC_BYTE)
+          .putInt(987_654).put(new byte[] {2, 4, 6}).array();
+      producer.send(new ProducerRecord<>(harness.videoTopic(), "cam", unknownId)).get();
+      VideoChunk damaged = PipelineHarness.videoChunk("cam", clip, 2);
+      damaged.setPayload(ByteBuffer.wrap(damage(clip.get(2).bytes())));
+      producer.send(new ProducerRecord<>(harness.videoTopic(), "cam",
+          harness.encode(harness.videoTopic(), damaged))).get();
+      harness.sendChunks(producer, "cam", clip, 3, clip.size());
+
+      List<AudioChunk> audio = harness.audio(List.of("cam"), Duration.ofMinutes(3)).stream()
+          .sorted(Comparator.comparingLong(AudioChunk::getPtsStartMicros)).toList();
+      assertEquals(clip.size(), audio.size(), "every range still gets its audio, once");
+      for (int i = 0; i < clip.size(); i++) {
+        assertEquals(clip.get(i).startUs(), audio.get(i).getPtsStartMicros());
+      }
+
+      List<DeadLetter> letters = harness.deadLetters(2, Duration.ofSeconds(30));
+      assertEquals(2, letters.size(), letters.toString());
+      DeadLetter schema = letters.stream().filter(l -> l.getSourceOffset() == 2).findFirst()
+          .orElseThrow();
+      assertEquals(harness.videoTopic(), schema.getSourceTopic());
+      assertEquals(UnknownSchemaIdException.class.getName(), schema.getErrorClass());
+      assertEquals("window-assembler", schema.getStage());
+      assertEquals(ByteBuffer.wrap(unknownId), schema.getValue());
+      DeadLetter corrupt = letters.stream().filter(l -> l.getSourceOffset() == 3).findFirst()
+          .orElseThrow();
+      assertEquals(harness.videoTopic(), corrupt.getSourceTopic());
+      assertEquals("featurize", corrupt.getStage());
+      assertTrue(corrupt.getErrorClass().endsWith("MediaException"), corrupt.getErrorClass());
+      assertTrue(corrupt.getErrorMessage().contains("chunk"), corrupt.getErrorMessage());
+      assertNotNull(corrupt.getValue());
+      List<ConsumerRecord<byte[], byte[]>> videoRecords = harness.rawRecords(
+          harness.videoTopic(), clip.size() + 1, Duration.ofSeconds(10));
+      assertEquals(clip.size() + 1, videoRecords.size());
+      assertEquals(2.0, app.meterRegistry().find("foleystream.dlq.records").counters().stream()
+          .mapToDouble(c -> c.count()).sum());
+    }
+  }
+
+  /** Random bytes in every third 188-byte packet, sync bytes and headers kept. */
+  private static byte[] damage(byte[] chunk) {
+    byte[] bytes = chunk.clone();
+    Random random = new Random(7);
+    for (int p = 2; p < bytes.length / 188; p += 3) {
+      for (int i = 4; i < 188; i++) {
+        bytes[p * 188 + i] = (byte) random.nextInt();
+      }
+    }
+    return bytes;
+  }
+}
