@@ -15,6 +15,7 @@ import io.foleystream.topology.FoleystreamApp;
 import io.foleystream.topology.TopicNames;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.reflect.RecordComponent;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -241,8 +242,7 @@ class ComposeFileTest {
     int instances = applicationServices().stream().mapToInt(ComposeFile.Service::replicas).sum();
     for (ComposeFile.Service app : applicationServices()) {
       TopicNames names = TopicNames.from(configuration(app));
-      assertEquals(Set.of(names.video(), names.control(), names.audio(), names.deadLetters(),
-          names.windowTasks()), created.keySet(), app.name());
+      assertEquals(everyTopic(names), created.keySet(), app.name());
       // Records up to the producers' limit: chunks, tasks embedding them, audio of a chunk.
       for (String large : List.of(names.video(), names.windowTasks(), names.audio())) {
         assertEquals(String.valueOf(FoleystreamApp.LARGE_RECORD_BYTES),
@@ -259,6 +259,19 @@ class ComposeFileTest {
     int partitions = counts.iterator().next();
     assertTrue(partitions >= instances, partitions + " partitions for " + instances
         + " instances: the extra instances would idle");
+  }
+
+  /** Every topic the application uses: each component of its topic names, new ones included. */
+  private static Set<String> everyTopic(TopicNames names) {
+    Set<String> topics = new HashSet<>();
+    for (RecordComponent component : TopicNames.class.getRecordComponents()) {
+      try {
+        topics.add((String) component.getAccessor().invoke(names));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return topics;
   }
 
   @Test
