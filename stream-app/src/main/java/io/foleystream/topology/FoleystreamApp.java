@@ -75,7 +75,13 @@ public final class FoleystreamApp implements AutoCloseable {
    * Largest record the application writes (window tasks embed their chunks), and the {@code
    * max.message.bytes} of the topics and changelogs that hold such records.
    */
-  static final int LARGE_RECORD_BYTES = 64 * 1024 * 1024;
+  public static final int LARGE_RECORD_BYTES = 64 * 1024 * 1024;
+  /** Path of the Prometheus scrape endpoint on the operations port. */
+  public static final String METRICS_PATH = "/metrics";
+  /** Path of the liveness endpoint: 200 unless a part has failed for good. */
+  public static final String LIVENESS_PATH = "/health/live";
+  /** Path of the readiness endpoint: 200 while every part serves. */
+  public static final String READINESS_PATH = "/health/ready";
   /** Largest failed record value that a dead letter repeats inline (larger ones by reference). */
   static final int DEAD_LETTER_INLINE_BYTES = 512 * 1024;
 
@@ -144,8 +150,9 @@ public final class FoleystreamApp implements AutoCloseable {
       try {
         http = new OperationsServer(config.required(ConfigKeys.HTTP_HOST), port, registry,
             this::health);
-        LOG.info("metrics on http://{}:{}/metrics, health on /health/live and /health/ready",
-            config.required(ConfigKeys.HTTP_HOST), http.port());
+        LOG.info("metrics on http://{}:{}{}, health on {} and {}",
+            config.required(ConfigKeys.HTTP_HOST), http.port(), METRICS_PATH, LIVENESS_PATH,
+            READINESS_PATH);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot serve the operations endpoints on port " + port,
             e);

@@ -36,13 +36,13 @@ final class OperationsServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     }));
-    server.createContext("/metrics", exchange -> respond(exchange, 200,
+    server.createContext(FoleystreamApp.METRICS_PATH, exchange -> respond(exchange, 200,
         "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-    server.createContext("/health/live", exchange -> {
+    server.createContext(FoleystreamApp.LIVENESS_PATH, exchange -> {
       Health h = health.get();
       respond(exchange, h.live() ? 200 : 503, "application/json", h.json());
     });
-    server.createContext("/health/ready", exchange -> {
+    server.createContext(FoleystreamApp.READINESS_PATH, exchange -> {
       Health h = health.get();
       respond(exchange, h.ready() ? 200 : 503, "application/json", h.json());
     });
