@@ -1,6 +1,7 @@
 package io.foleystream.topology;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,13 +44,15 @@ final class TopicProvisioner {
           topics.deadLetters(), topics.windowTasks(), topics.windowTails())) {
         if (!existing.contains(name)) {
           NewTopic topic = new NewTopic(name, count, factor);
+          // Every topic can carry a large record: chunks, tasks embedding chunks, audio of a
+          // whole chunk or overlap (8 s of float audio at 44.1 kHz is 1.4 MB), and dead letters
+          // holding the raw value; the broker's 1 MiB default would refuse them.
+          Map<String, String> configs = new HashMap<>(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+              String.valueOf(FoleystreamApp.LARGE_RECORD_BYTES)));
           if (name.equals(topics.control()) || name.equals(topics.windowTails())) {
-            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
-                TopicConfig.CLEANUP_POLICY_COMPACT));
-          } else if (!name.equals(topics.audio()) && !name.equals(topics.deadLetters())) {
-            topic.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                String.valueOf(FoleystreamApp.LARGE_RECORD_BYTES)));
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
           }
+          topic.configs(configs);
           missing.add(topic);
         }
       }

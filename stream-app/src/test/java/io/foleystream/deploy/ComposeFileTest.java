@@ -243,13 +243,16 @@ class ComposeFileTest {
     for (ComposeFile.Service app : applicationServices()) {
       TopicNames names = TopicNames.from(configuration(app));
       assertEquals(everyTopic(names), created.keySet(), app.name());
-      // Records up to the producers' limit: chunks, tasks embedding them, audio of a chunk.
-      for (String large : List.of(names.video(), names.windowTasks(), names.audio())) {
+      // Records up to the producers' limit on every topic: chunks, tasks embedding them, audio
+      // of a chunk or an overlap, dead letters holding raw values.
+      for (String large : everyTopic(names)) {
         assertEquals(String.valueOf(FoleystreamApp.LARGE_RECORD_BYTES),
             created.get(large).configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), large);
       }
-      assertEquals(TopicConfig.CLEANUP_POLICY_COMPACT,
-          created.get(names.control()).configs().get(TopicConfig.CLEANUP_POLICY_CONFIG));
+      for (String compacted : List.of(names.control(), names.windowTails())) {
+        assertEquals(TopicConfig.CLEANUP_POLICY_COMPACT,
+            created.get(compacted).configs().get(TopicConfig.CLEANUP_POLICY_CONFIG), compacted);
+      }
       assertFalse(configuration(app).booleanValue(ConfigKeys.TOPIC_CREATE),
           app.name() + " would create topics the topics service already creates");
     }
