@@ -9,7 +9,7 @@ import io.foleystream.media.SegmenterSettings;
 import io.foleystream.media.VideoSource;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.topology.FoleystreamApp;
-import io.foleystream.topology.PipelineMetrics;
+import io.foleystream.topology.operations.PipelineMetrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import io.foleystream.media.MediaChunk;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.SampleEncoding;
 import io.foleystream.topology.FoleystreamApp;
-import io.foleystream.topology.WindowSeeds;
+import io.foleystream.topology.generator.WindowSeeds;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

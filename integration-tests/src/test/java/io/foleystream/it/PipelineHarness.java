@@ -15,7 +15,7 @@ import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.serde.SpecificAvroDeserializer;
 import io.foleystream.schemas.serde.SpecificAvroSerializer;
-import io.foleystream.topology.VideoIngestor;
+import io.foleystream.topology.client.VideoIngestor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.foleystream.cli;
 import io.foleystream.inference.ModelSet;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.topology.FoleystreamApp;
-import io.foleystream.topology.PipelineMetrics;
+import io.foleystream.topology.operations.PipelineMetrics;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Locale;

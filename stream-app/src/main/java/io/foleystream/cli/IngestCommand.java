@@ -7,9 +7,10 @@ import io.foleystream.media.SegmenterSettings;
 import io.foleystream.media.VideoSource;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.serde.SpecificAvroSerializer;
-import io.foleystream.topology.VideoIngestor;
+import io.foleystream.topology.client.VideoIngestor;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,12 +19,11 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Cuts a video source into chunks and writes them as VideoChunk events. */
 @Command(

@@ -8,7 +8,8 @@ import io.foleystream.media.AudioVideoMuxer;
 import io.foleystream.media.MediaException;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.serde.SpecificAvroDeserializer;
-import io.foleystream.topology.AudioCollector;
+import io.foleystream.topology.client.AudioCollector;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,12 +21,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Reads a stream's generated audio and writes the video with it. */
 @Command(

@@ -4,16 +4,16 @@ import io.foleystream.config.ConfigException;
 import io.foleystream.config.ConfigKeys;
 import io.foleystream.config.FoleystreamConfig;
 import io.foleystream.topology.FoleystreamApp;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Runs the streaming application against a given Kafka cluster and schema registry. */
 @Command(

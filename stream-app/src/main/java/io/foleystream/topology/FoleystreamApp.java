@@ -19,6 +19,22 @@ import io.foleystream.schemas.registry.SchemaRegistries;
 import io.foleystream.schemas.registry.SubjectRegistrar;
 import io.foleystream.schemas.serde.AvroSerdeConfig;
 import io.foleystream.schemas.serde.SubjectNameStrategy;
+import io.foleystream.topology.assembler.AssemblerSettings;
+import io.foleystream.topology.assembler.AssemblerStores;
+import io.foleystream.topology.assembler.AssemblerTopology;
+import io.foleystream.topology.generator.AudioChunker;
+import io.foleystream.topology.generator.GenerationLoop;
+import io.foleystream.topology.generator.PayloadFetcher;
+import io.foleystream.topology.generator.WindowBatchGenerator;
+import io.foleystream.topology.generator.WindowFeaturizer;
+import io.foleystream.topology.generator.WindowTails;
+import io.foleystream.topology.operations.Health;
+import io.foleystream.topology.operations.OperationsServer;
+import io.foleystream.topology.operations.PipelineMetrics;
+import io.foleystream.topology.operations.TopicProvisioner;
+import io.foleystream.topology.records.AvroSerdes;
+import io.foleystream.topology.records.DeadLetters;
+import io.foleystream.topology.records.TopicNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -71,17 +87,6 @@ public final class FoleystreamApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FoleystreamApp.class);
   /** Application id when the configuration sets none. */
   public static final String DEFAULT_APPLICATION_ID = "foleystream";
-  /**
-   * Largest record the application writes (window tasks embed their chunks), and the {@code
-   * max.message.bytes} of the topics and changelogs that hold such records.
-   */
-  public static final int LARGE_RECORD_BYTES = 64 * 1024 * 1024;
-  /** Path of the Prometheus scrape endpoint on the operations port. */
-  public static final String METRICS_PATH = "/metrics";
-  /** Path of the liveness endpoint: 200 unless a part has failed for good. */
-  public static final String LIVENESS_PATH = "/health/live";
-  /** Path of the readiness endpoint: 200 while every part serves. */
-  public static final String READINESS_PATH = "/health/ready";
   /** Largest failed record value that a dead letter repeats inline (larger ones by reference). */
   static final int DEAD_LETTER_INLINE_BYTES = 512 * 1024;
 
@@ -151,8 +156,8 @@ public final class FoleystreamApp implements AutoCloseable {
         http = new OperationsServer(config.required(ConfigKeys.HTTP_HOST), port, registry,
             this::health);
         LOG.info("metrics on http://{}:{}{}, health on {} and {}",
-            config.required(ConfigKeys.HTTP_HOST), http.port(), METRICS_PATH, LIVENESS_PATH,
-            READINESS_PATH);
+            config.required(ConfigKeys.HTTP_HOST), http.port(), OperationsServer.METRICS_PATH, OperationsServer.LIVENESS_PATH,
+            OperationsServer.READINESS_PATH);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot serve the operations endpoints on port " + port,
             e);
@@ -180,8 +185,8 @@ public final class FoleystreamApp implements AutoCloseable {
     kafka.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // Window tasks carry their chunks: a window of 2 s chunks of 1080p video is several MB.
     kafka.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-        LARGE_RECORD_BYTES);
-    kafka.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, LARGE_RECORD_BYTES);
+        TopicNames.LARGE_RECORD_BYTES);
+    kafka.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicNames.LARGE_RECORD_BYTES);
     kafka.putIfAbsent("processing.exception.handler.global.enabled", true);
     for (String required : List.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
         "schema.registry.url")) {

@@ -11,8 +11,8 @@ import io.foleystream.config.ConfigKeys;
 import io.foleystream.config.FoleystreamConfig;
 import io.foleystream.media.VideoSource;
 import io.foleystream.schemas.registry.RegistryClientConfig;
-import io.foleystream.topology.FoleystreamApp;
-import io.foleystream.topology.TopicNames;
+import io.foleystream.topology.operations.OperationsServer;
+import io.foleystream.topology.records.TopicNames;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.RecordComponent;
@@ -246,7 +246,7 @@ class ComposeFileTest {
       // Records up to the producers' limit on every topic: chunks, tasks embedding them, audio
       // of a chunk or an overlap, dead letters holding raw values.
       for (String large : everyTopic(names)) {
-        assertEquals(String.valueOf(FoleystreamApp.LARGE_RECORD_BYTES),
+        assertEquals(String.valueOf(TopicNames.LARGE_RECORD_BYTES),
             created.get(large).configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), large);
       }
       for (String compacted : List.of(names.control(), names.windowTails())) {
@@ -385,7 +385,7 @@ class ComposeFileTest {
     Map<String, Object> job = jobs.stream()
         .filter(j -> "foleystream".equals(j.get("job_name"))).findFirst()
         .orElseThrow(() -> new AssertionError("no foleystream scrape job"));
-    assertEquals(FoleystreamApp.METRICS_PATH, job.get("metrics_path"));
+    assertEquals(OperationsServer.METRICS_PATH, job.get("metrics_path"));
     List<Map<String, Object>> discovery = listOfMaps(job.get("dns_sd_configs"));
     assertEquals(1, discovery.size());
     List<String> names = new ArrayList<>();

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.foleystream.cli.FoleystreamCli;
 import io.foleystream.config.ConfigKeys;
 import io.foleystream.inference.ProviderChoice;
-import io.foleystream.topology.FoleystreamApp;
+import io.foleystream.topology.operations.OperationsServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,7 +189,7 @@ class DockerfileTest {
     assertTrue(url.find(), "no URL with the port variable in " + check.arguments());
     assertEquals(ConfigKeys.HTTP_PORT.environmentVariable(), url.group(1));
     assertEquals(ConfigKeys.HTTP_PORT.defaultValue(), url.group(2));
-    assertEquals(FoleystreamApp.LIVENESS_PATH, url.group(3));
+    assertEquals(OperationsServer.LIVENESS_PATH, url.group(3));
     List<String> exposed = dockerfile.finalStage().all("EXPOSE").stream()
         .flatMap(e -> e.words().stream()).toList();
     assertTrue(exposed.contains(ConfigKeys.HTTP_PORT.defaultValue()), exposed.toString());

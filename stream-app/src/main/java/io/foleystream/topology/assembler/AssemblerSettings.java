@@ -1,0 +1,72 @@
+package io.foleystream.topology.assembler;
+
+import io.foleystream.schemas.GapPolicy;
+import io.foleystream.schemas.GenerationSettings;
+import io.foleystream.schemas.StreamControl;
+
+/**
+ * The window assembler's settings and the application defaults that a stream's control record
+ * may override.
+ *
+ * @param durationMicros window length (the model set's)
+ * @param defaultHopMicros distance between window starts when the control record sets none
+ * @param graceMicros stream time a window with a gap waits for late chunks
+ * @param gapPolicy how generation fills the gaps of a window emitted with gaps
+ * @param idleTimeoutMillis wall-clock time after a stream's last chunk at which its remaining
+ *     windows are emitted as they are; 0 for never
+ * @param prompt default prompt
+ * @param negativePrompt default negative prompt
+ * @param seed global seed
+ * @param steps default Euler steps
+ * @param cfgStrength default guidance strength
+ */
+public record AssemblerSettings(long durationMicros, long defaultHopMicros, long graceMicros,
+    GapPolicy gapPolicy, long idleTimeoutMillis, String prompt, String negativePrompt, long seed,
+    int steps, double cfgStrength) {
+
+  /**
+   * Validates the values.
+   *
+   * @throws IllegalArgumentException if the duration, hop, grace or policy is out of range
+   */
+  public AssemblerSettings {
+    if (durationMicros <= 0 || defaultHopMicros <= 0 || defaultHopMicros > durationMicros) {
+      throw new IllegalArgumentException("window hop must be in (0, duration]: hop "
+          + defaultHopMicros + " us, duration " + durationMicros + " us");
+    }
+    if (graceMicros < 0 || idleTimeoutMillis < 0) {
+      throw new IllegalArgumentException("grace and idle timeout must not be negative");
+    }
+    if (gapPolicy == GapPolicy.NONE) {
+      throw new IllegalArgumentException("NONE is not a gap policy for windows with gaps");
+    }
+  }
+
+  /**
+   * The hop of a stream: its control record's if valid, else the default.
+   *
+   * @param control the stream's control record, or null
+   * @return microseconds
+   */
+  public long hopMicros(StreamControl control) {
+    Long hop = control == null ? null : control.getWindowHopMicros();
+    return hop != null && hop > 0 && hop <= durationMicros ? hop : defaultHopMicros;
+  }
+
+  /**
+   * The generation settings in force for a stream, defaults applied.
+   *
+   * @param control the stream's control record, or null
+   * @return the settings
+   */
+  public GenerationSettings generationSettings(StreamControl control) {
+    if (control == null) {
+      return new GenerationSettings(prompt, negativePrompt, seed, steps, cfgStrength, null);
+    }
+    return new GenerationSettings(control.getPrompt(), control.getNegativePrompt(),
+        control.getSeed() != null ? control.getSeed() : seed,
+        control.getSteps() != null ? control.getSteps() : steps,
+        control.getCfgStrength() != null ? control.getCfgStrength() : cfgStrength,
+        control.getModelVariant());
+  }
+}

@@ -1,0 +1,316 @@
+package io.foleystream.topology.assembler;
+
+import io.foleystream.schemas.BufferedChunk;
+import io.foleystream.schemas.GapPolicy;
+import io.foleystream.schemas.RecordPosition;
+import io.foleystream.schemas.StreamAssembly;
+import io.foleystream.schemas.StreamControl;
+import io.foleystream.schemas.StreamState;
+import io.foleystream.schemas.VideoChunk;
+import io.foleystream.schemas.WindowCompletion;
+import io.foleystream.schemas.WindowTask;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The window assembler's rules for one stream, free of Kafka: which chunks it keeps, when a
+ * window is emitted, what the emitted {@link WindowTask} holds. The Streams processor ({@link
+ * WindowAssemblerProcessor}) keeps the state and the chunks in its stores and calls this.
+ *
+ * <h2>Windows</h2>
+ * Window 0 starts at the origin: the control record's {@code originPtsMicros}, else the start of
+ * the earliest chunk received before window 0 is emitted. Window k+1 starts one hop after window
+ * k, the hop being the one in force when window k was emitted, so a hop change applies from the
+ * next window. A window covers {@code [start, start + duration)}.
+ *
+ * <h2>When a window is emitted</h2>
+ * In window order, never out of it:
+ * <ul>
+ *   <li>{@code COMPLETE} as soon as chunks cover it entirely;
+ *   <li>{@code END_OF_STREAM} when the stream's end (the end of its {@code endOfStream} chunk)
+ *       lies inside it and chunks cover it up to that end;
+ *   <li>{@code GRACE_EXPIRED}, with its gaps, once the stream time (the latest chunk end
+ *       received) passed the window end by more than the grace time, or when every chunk up to the end of
+ *       the stream arrived and the gap can never be filled, or when no chunk arrived for the idle
+ *       timeout (wall clock).
+ * </ul>
+ * Windows that start at or after the stream's end are not emitted.
+ *
+ * <h2>Chunks dropped</h2>
+ * A chunk whose sequence number is already buffered is a duplicate; one that ends before the
+ * next window starts is late (nothing it covers can still be emitted); chunks of a stopped stream
+ * are dropped (and the windows they span are skipped); after the last window, chunks up to the
+ * end sequence are dropped, while a higher sequence starts the stream afresh.
+ */
+final class StreamAssembler {
+
+  /** Where the assembler keeps the buffered chunks themselves. */
+  interface ChunkStore {
+    /** The chunk with this sequence number, or null. */
+    VideoChunk get(String streamId, long sequence);
+
+    /** Keeps a chunk. */
+    void put(String streamId, long sequence, VideoChunk chunk);
+
+    /** Forgets a chunk. */
+    void delete(String streamId, long sequence);
+  }
+
+  /** Why a chunk was dropped. */
+  enum Drop {
+    /** Its sequence number is already buffered. */
+    DUPLICATE,
+    /** It ends before the next window to emit starts. */
+    LATE,
+    /** The stream is stopped. */
+    STOPPED,
+    /** The stream ended and the chunk is not after its end. */
+    AFTER_END;
+
+    /** The metric tag. */
+    String tag() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /**
+   * What handling one chunk or one idle check did.
+   *
+   * @param state the stream's state to store
+   * @param dropped why the chunk was dropped, or null when it was kept (or there was none)
+   * @param windows the windows emitted, in order
+   */
+  record Outcome(StreamAssembly state, Drop dropped, List<WindowTask> windows) {}
+
+  private final AssemblerSettings settings;
+  private final ChunkStore store;
+  private final String videoTopic;
+
+  StreamAssembler(AssemblerSettings settings, ChunkStore store, String videoTopic) {
+    this.settings = settings;
+    this.store = store;
+    this.videoTopic = videoTopic;
+  }
+
+  /**
+   * Takes one chunk and emits every window it completes.
+   *
+   * @param current the stream's state, or null for a new stream
+   * @param chunk the chunk, already checked to be well-formed
+   * @param position where it was read from, or null
+   * @param control the stream's control record, or null
+   * @param nowMillis wall-clock time
+   * @return the new state, whether the chunk was dropped, the windows emitted
+   */
+  Outcome accept(StreamAssembly current, VideoChunk chunk, RecordPosition position,
+      StreamControl control, long nowMillis) {
+    String streamId = chunk.getStreamId();
+    StreamAssembly state = current == null ? fresh(streamId) : current;
+    long sequence = chunk.getSequence();
+    if (state.getEnded()) {
+      if (state.getEndSequence() != null && sequence <= state.getEndSequence()) {
+        return new Outcome(state, Drop.AFTER_END, List.of());
+      }
+      state = fresh(streamId);
+    }
+    long chunkEnd = chunk.getPtsStartMicros() + chunk.getDurationMicros();
+    if (control != null && control.getState() == StreamState.STOPPED) {
+      skipWindowsBefore(state, chunkEnd, control);
+      state.setLastChunkAt(Instant.ofEpochMilli(nowMillis));
+      return new Outcome(state, Drop.STOPPED, List.of());
+    }
+    if (buffered(state, sequence) != null) {
+      return new Outcome(state, Drop.DUPLICATE, List.of());
+    }
+    if (state.getOriginFixed() && chunkEnd <= state.getNextWindowStartMicros()) {
+      return new Outcome(state, Drop.LATE, List.of());
+    }
+    store.put(streamId, sequence, chunk);
+    List<BufferedChunk> chunks = new ArrayList<>(state.getChunks());
+    chunks.add(new BufferedChunk(sequence, chunk.getPtsStartMicros(), chunk.getDurationMicros(),
+        chunk.getEndOfStream(), position == null ? -1 : position.getPartition(),
+        position == null ? -1L : position.getOffset()));
+    chunks.sort(Comparator.comparingLong(BufferedChunk::getSequence));
+    state.setChunks(chunks);
+    state.setAcceptedChunks(state.getAcceptedChunks() + 1);
+    state.setFirstSequence(state.getFirstSequence() == null ? sequence
+        : Math.min(state.getFirstSequence(), sequence));
+    state.setMaxEndMicros(state.getMaxEndMicros() == null ? chunkEnd
+        : Math.max(state.getMaxEndMicros(), chunkEnd));
+    state.setLastChunkAt(Instant.ofEpochMilli(nowMillis));
+    if (chunk.getEndOfStream()) {
+      state.setEndSequence(sequence);
+      state.setEndMicros(chunkEnd);
+    }
+    if (!state.getOriginFixed()) {
+      placeOrigin(state, control);
+    }
+    return new Outcome(state, null, emitReady(state, control, nowMillis, false));
+  }
+
+  /**
+   * Emits what is left of a stream that has been idle for the idle timeout.
+   *
+   * @param state the stream's state
+   * @param control the stream's control record, or null
+   * @param nowMillis wall-clock time
+   * @return the state and the windows emitted (none if the stream is not idle)
+   */
+  Outcome idle(StreamAssembly state, StreamControl control, long nowMillis) {
+    long timeout = settings.idleTimeoutMillis();
+    if (timeout == 0 || state.getEnded() || state.getLastChunkAt() == null
+        || state.getNextWindowStartMicros() == null
+        || nowMillis - state.getLastChunkAt().toEpochMilli() < timeout) {
+      return new Outcome(state, null, List.of());
+    }
+    return new Outcome(state, null, emitReady(state, control, nowMillis, true));
+  }
+
+  private static StreamAssembly fresh(String streamId) {
+    return StreamAssembly.newBuilder().setStreamId(streamId).build();
+  }
+
+  private static BufferedChunk buffered(StreamAssembly state, long sequence) {
+    for (BufferedChunk c : state.getChunks()) {
+      if (c.getSequence() == sequence) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Before window 0: the control record's origin, else the earliest buffered chunk start. */
+  private static void placeOrigin(StreamAssembly state, StreamControl control) {
+    if (control != null && control.getOriginPtsMicros() != null) {
+      state.setOriginMicros(control.getOriginPtsMicros());
+      state.setOriginFixed(true);
+    } else {
+      long earliest = Long.MAX_VALUE;
+      for (BufferedChunk c : state.getChunks()) {
+        earliest = Math.min(earliest, c.getStartMicros());
+      }
+      state.setOriginMicros(earliest);
+    }
+    state.setNextWindowStartMicros(state.getOriginMicros());
+  }
+
+  /** While stopped: windows that start before {@code untilMicros} are skipped. */
+  private void skipWindowsBefore(StreamAssembly state, long untilMicros, StreamControl control) {
+    if (!state.getOriginFixed()) {
+      return;
+    }
+    long hop = settings.hopMicros(control);
+    while (state.getNextWindowStartMicros() < untilMicros) {
+      state.setNextWindowStartMicros(state.getNextWindowStartMicros() + hop);
+      state.setNextWindowIndex(state.getNextWindowIndex() + 1);
+    }
+    prune(state);
+  }
+
+  private List<WindowTask> emitReady(StreamAssembly state, StreamControl control,
+      long nowMillis, boolean idle) {
+    List<WindowTask> emitted = new ArrayList<>();
+    while (state.getNextWindowStartMicros() != null && !state.getEnded()) {
+      long start = state.getNextWindowStartMicros();
+      long end = start + settings.durationMicros();
+      Long streamEnd = state.getEndMicros();
+      if (streamEnd != null && start >= streamEnd) {
+        finish(state);
+        break;
+      }
+      long maxEnd = state.getMaxEndMicros() == null ? Long.MIN_VALUE : state.getMaxEndMicros();
+      if (idle && streamEnd == null && start >= maxEnd) {
+        break;
+      }
+      long target = streamEnd == null ? end : Math.min(end, streamEnd);
+      Coverage coverage = Coverage.of(spans(state), start, target);
+      boolean graceExpired = maxEnd > end + settings.graceMicros() || allChunksArrived(state);
+      if (!coverage.complete() && !graceExpired && !idle) {
+        break;
+      }
+      emitted.add(task(state, control, start, target, coverage, nowMillis));
+      state.setOriginFixed(true);
+      state.setNextWindowStartMicros(start + settings.hopMicros(control));
+      state.setNextWindowIndex(state.getNextWindowIndex() + 1);
+      prune(state);
+    }
+    return emitted;
+  }
+
+  private static boolean allChunksArrived(StreamAssembly state) {
+    return state.getEndSequence() != null && state.getFirstSequence() != null
+        && state.getAcceptedChunks() >= state.getEndSequence() - state.getFirstSequence() + 1;
+  }
+
+  private static List<Coverage.Span> spans(StreamAssembly state) {
+    List<Coverage.Span> spans = new ArrayList<>();
+    for (BufferedChunk c : state.getChunks()) {
+      spans.add(new Coverage.Span(c.getStartMicros(), c.getStartMicros() + c.getDurationMicros()));
+    }
+    return spans;
+  }
+
+  private WindowTask task(StreamAssembly state, StreamControl control, long start, long target,
+      Coverage coverage, long nowMillis) {
+    long end = start + settings.durationMicros();
+    List<VideoChunk> chunks = new ArrayList<>();
+    List<RecordPosition> sources = new ArrayList<>();
+    for (BufferedChunk c : state.getChunks()) {
+      if (c.getStartMicros() < end && c.getStartMicros() + c.getDurationMicros() > start) {
+        VideoChunk chunk = store.get(state.getStreamId(), c.getSequence());
+        if (chunk == null) {
+          throw new IllegalStateException("chunk " + c.getSequence() + " of stream "
+              + state.getStreamId() + " is missing from the chunk store");
+        }
+        chunks.add(chunk);
+        sources.add(new RecordPosition(videoTopic, c.getPartition(), c.getOffset()));
+      }
+    }
+    WindowCompletion completion;
+    if (target < end) {
+      completion = WindowCompletion.END_OF_STREAM;
+    } else {
+      completion = coverage.complete() ? WindowCompletion.COMPLETE
+          : WindowCompletion.GRACE_EXPIRED;
+    }
+    return WindowTask.newBuilder()
+        .setStreamId(state.getStreamId())
+        .setWindowIndex(state.getNextWindowIndex())
+        .setWindowStartMicros(start)
+        .setWindowDurationMicros(settings.durationMicros())
+        .setHopMicros(settings.hopMicros(control))
+        .setGeneration(settings.generationSettings(control))
+        .setChunks(chunks)
+        .setChunkSources(sources)
+        .setCoveredMicros(coverage.coveredMicros())
+        .setGaps(coverage.gaps())
+        .setCompletion(completion)
+        .setGapPolicy(coverage.complete() ? GapPolicy.NONE : settings.gapPolicy())
+        .setAssembledAt(Instant.ofEpochMilli(nowMillis))
+        .build();
+  }
+
+  /** Forgets the chunks that end before the next window starts. */
+  private void prune(StreamAssembly state) {
+    long next = state.getNextWindowStartMicros();
+    List<BufferedChunk> kept = new ArrayList<>();
+    for (BufferedChunk c : state.getChunks()) {
+      if (c.getStartMicros() + c.getDurationMicros() <= next) {
+        store.delete(state.getStreamId(), c.getSequence());
+      } else {
+        kept.add(c);
+      }
+    }
+    state.setChunks(kept);
+  }
+
+  private void finish(StreamAssembly state) {
+    for (BufferedChunk c : state.getChunks()) {
+      store.delete(state.getStreamId(), c.getSequence());
+    }
+    state.setChunks(new ArrayList<>());
+    state.setEnded(true);
+  }
+}

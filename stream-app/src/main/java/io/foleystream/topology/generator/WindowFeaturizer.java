@@ -1,0 +1,206 @@
+package io.foleystream.topology.generator;
+
+import io.foleystream.inference.FoleyEngine;
+import io.foleystream.inference.VideoFeatures;
+import io.foleystream.media.ChunkDecoder;
+import io.foleystream.media.DecoderSettings;
+import io.foleystream.media.FrameSink;
+import io.foleystream.media.MediaChunk;
+import io.foleystream.media.MediaException;
+import io.foleystream.media.RgbFrame;
+import io.foleystream.media.WindowFrameExtractor;
+import io.foleystream.media.WindowFrames;
+import io.foleystream.schemas.RecordPosition;
+import io.foleystream.schemas.VideoChunk;
+import io.foleystream.schemas.WindowTask;
+import io.foleystream.topology.assembler.ChunkRules;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The featurize stage: decodes a window's chunks, samples and preprocesses its frames (the media
+ * package) and turns them into CLIP and Synchformer features (the engine's extractors).
+ *
+ * <h2>Bad chunks</h2>
+ * When decoding fails because of a chunk (corrupt, truncated, not in its container, ...), each
+ * chunk of the window is decoded alone to find the culprits; they are reported (to be
+ * dead-lettered) and the window is decoded again without them, so their time range becomes a
+ * gap that the gap policy fills. A chunk that spans two windows is reported by the first one
+ * only. Failures that are not the chunk's fault (GStreamer missing, I/O) propagate.
+ *
+ * <h2>Gaps</h2>
+ * {@code NEAREST_FRAME}: a grid time in a gap takes the first frame after the gap (the frame
+ * sampler's rule), or the last frame before it when the gap runs to the window end. A window
+ * without any decodable frame is generated from the model's learned empty video features.
+ *
+ * <p>Not thread-safe: one featurizer per generation worker.
+ */
+public final class WindowFeaturizer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WindowFeaturizer.class);
+
+  /** Media failures that the chunk itself causes. */
+  private static final Set<MediaException.Reason> CHUNK_AT_FAULT = EnumSet.of(
+      MediaException.Reason.EMPTY, MediaException.Reason.UNSUPPORTED_CONTAINER,
+      MediaException.Reason.UNSUPPORTED_CODEC, MediaException.Reason.NO_VIDEO,
+      MediaException.Reason.CORRUPT, MediaException.Reason.TRUNCATED,
+      MediaException.Reason.BAD_TIMESTAMPS, MediaException.Reason.TOO_LARGE,
+      MediaException.Reason.STALLED);
+
+  /** A chunk that cannot be decoded, with where it was read from (null when unknown). */
+  public record BadChunk(VideoChunk chunk, RecordPosition source, Exception error) {}
+
+  /**
+   * A featurized window.
+   *
+   * @param features the features, or null when no frame could be decoded
+   * @param badChunks the chunks left out, to dead-letter
+   * @param decodeNanos time spent decoding and sampling
+   * @param featureNanos time spent in the feature extractors
+   */
+  public record Result(VideoFeatures features, List<BadChunk> badChunks, long decodeNanos,
+      long featureNanos) {}
+
+  private final FoleyEngine engine;
+  private final PayloadFetcher payloads;
+  private final WindowFrameExtractor extractor;
+  private final ChunkDecoder probe;
+
+  public WindowFeaturizer(FoleyEngine engine, PayloadFetcher payloads, DecoderSettings settings) {
+    this.engine = engine;
+    this.payloads = payloads;
+    this.extractor = new WindowFrameExtractor(settings);
+    this.probe = new ChunkDecoder(settings);
+  }
+
+  /**
+   * Featurizes one window.
+   *
+   * @param task the window
+   * @return features and the chunks left out
+   * @throws MediaException if decoding fails for a reason that is not a chunk's fault
+   * @throws PayloadFetcher.PayloadException if a referenced payload cannot be fetched for a
+   *     reason that is not the reference's fault
+   */
+  public Result featurize(WindowTask task) throws MediaException, PayloadFetcher.PayloadException {
+    long t0 = System.nanoTime();
+    List<BadChunk> bad = new ArrayList<>();
+    List<MediaChunk> chunks = new ArrayList<>();
+    List<Integer> indexes = new ArrayList<>();
+    for (int i = 0; i < task.getChunks().size(); i++) {
+      VideoChunk chunk = task.getChunks().get(i);
+      try {
+        chunks.add(mediaChunk(chunk));
+        indexes.add(i);
+      } catch (PayloadFetcher.PayloadException e) {
+        if (!e.recordAtFault()) {
+          throw e;
+        }
+        report(task, i, e, bad);
+      }
+    }
+    WindowFrames frames;
+    try {
+      frames = extract(task, chunks);
+    } catch (MediaException e) {
+      if (!CHUNK_AT_FAULT.contains(e.reason())) {
+        throw e;
+      }
+      List<MediaChunk> good = new ArrayList<>();
+      for (int j = 0; j < chunks.size(); j++) {
+        MediaException failure = probe(chunks.get(j));
+        if (failure == null) {
+          good.add(chunks.get(j));
+        } else if (!CHUNK_AT_FAULT.contains(failure.reason())) {
+          throw failure;
+        } else {
+          report(task, indexes.get(j), failure, bad);
+        }
+      }
+      frames = good.isEmpty() ? null : extractAgain(task, good);
+    }
+    long t1 = System.nanoTime();
+    if (frames == null || frames.clip().covered() == 0 || frames.sync().covered() == 0) {
+      return new Result(null, bad, t1 - t0, 0);
+    }
+    float[] clip = engine.clipImageEncoder().encode(FloatBuffer.wrap(frames.clip().data()),
+        frames.clip().count());
+    float[] sync = engine.synchformerEncoder().encode(FloatBuffer.wrap(frames.sync().data()),
+        frames.sync().count());
+    return new Result(new VideoFeatures(clip, sync), bad, t1 - t0, System.nanoTime() - t1);
+  }
+
+  /**
+   * Decodes the chunks that decoded alone. Should they still fail together (a chunk whose damage
+   * shows only after another), the window is generated without video rather than retried
+   * forever.
+   */
+  private WindowFrames extractAgain(WindowTask task, List<MediaChunk> chunks)
+      throws MediaException {
+    try {
+      return extract(task, chunks);
+    } catch (MediaException e) {
+      if (!CHUNK_AT_FAULT.contains(e.reason())) {
+        throw e;
+      }
+      LOG.warn("stream {} window {}: its chunks decode one by one but not together ({}); the"
+          + " window is generated without video", task.getStreamId(), task.getWindowIndex(),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  private WindowFrames extract(WindowTask task, List<MediaChunk> chunks) throws MediaException {
+    return extractor.extract(chunks, task.getWindowStartMicros(), task.getWindowDurationMicros());
+  }
+
+  private MediaChunk mediaChunk(VideoChunk chunk) throws PayloadFetcher.PayloadException {
+    return new MediaChunk(payloads.bytes(chunk.getPayload()),
+        ChunkRules.container(chunk.getMediaType()), chunk.getPtsStartMicros(),
+        chunk.getDurationMicros());
+  }
+
+  /** Decodes one chunk alone; returns its failure, or null when it decodes. */
+  private MediaException probe(MediaChunk chunk) {
+    try {
+      probe.decode(chunk, new FrameSink() {
+        @Override
+        public Decision decide(long ptsUs) {
+          return Decision.SKIP;
+        }
+
+        @Override
+        public boolean accept(RgbFrame frame) {
+          return true;
+        }
+      });
+      return null;
+    } catch (MediaException e) {
+      return e;
+    }
+  }
+
+  /** Reports a bad chunk unless an earlier window of the stream also holds it. */
+  private static void report(WindowTask task, int index, Exception error, List<BadChunk> bad) {
+    VideoChunk chunk = task.getChunks().get(index);
+    long previousStart = task.getWindowStartMicros() - task.getHopMicros();
+    boolean inPreviousWindow = task.getWindowIndex() > 0
+        && chunk.getPtsStartMicros() < previousStart + task.getWindowDurationMicros();
+    if (!inPreviousWindow) {
+      RecordPosition source = index < task.getChunkSources().size()
+          ? task.getChunkSources().get(index) : null;
+      bad.add(new BadChunk(chunk, source, error));
+    }
+  }
+
+  @Override
+  public void close() {
+    extractor.close();
+    probe.close();
+  }
+}

@@ -1,0 +1,163 @@
+package io.foleystream.topology.operations;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The application's own meters (Kafka's client and Streams metrics are bound beside them). Names
+ * are Micrometer's dotted names; Prometheus shows them with underscores and unit suffixes.
+ *
+ * <table>
+ *   <caption>meters</caption>
+ *   <tr><th>name</th><th>tags</th><th>what</th></tr>
+ *   <tr><td>foleystream.chunks.received</td><td></td><td>video chunks read</td></tr>
+ *   <tr><td>foleystream.chunks.dropped</td><td>reason</td><td>duplicate, late, stopped,
+ *       after-end</td></tr>
+ *   <tr><td>foleystream.windows.assembled</td><td>completion</td><td>windows emitted by the
+ *       assembler</td></tr>
+ *   <tr><td>foleystream.windows.gaps.filled</td><td>policy</td><td>windows emitted with gaps,
+ *       filled by the gap policy</td></tr>
+ *   <tr><td>foleystream.windows.generated</td><td></td><td>windows whose audio was
+ *       published</td></tr>
+ *   <tr><td>foleystream.stage.latency</td><td>stage</td><td>queueing, decode, features,
+ *       generation, publish, end-to-end</td></tr>
+ *   <tr><td>foleystream.generation.batch.windows</td><td></td><td>windows per generation
+ *       call</td></tr>
+ *   <tr><td>foleystream.generation.calls</td><td></td><td>engine calls and the time spent in
+ *       them (the bare model time of the generation stage)</td></tr>
+ *   <tr><td>foleystream.realtime.factor</td><td></td><td>audio seconds generated per
+ *       wall-clock second of the last batch</td></tr>
+ *   <tr><td>foleystream.dlq.records</td><td>stage</td><td>records dead-lettered</td></tr>
+ * </table>
+ */
+public final class PipelineMetrics {
+
+  /** Pipeline stages timed by {@link #stage}. */
+  public enum Stage {
+    /** From the window's assembly to the start of its generation batch. */
+    QUEUEING,
+    /** Decoding and sampling the window's chunks. */
+    DECODE,
+    /** CLIP and Synchformer features. */
+    FEATURES,
+    /** Text features, conditions, Euler loop, decoder (the bare model time). */
+    GENERATION,
+    /** Producing the audio chunks and committing the transaction. */
+    PUBLISH,
+    /** From the window's last chunk received by the assembler to its audio committed. */
+    END_TO_END;
+
+    /** The tag value. */
+    public String tag() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  private final MeterRegistry registry;
+  private final Counter chunksReceived;
+  private final Counter windowsGenerated;
+  private final DistributionSummary batchWindows;
+  private final Timer generationCalls;
+  private final AtomicLong realTimeFactorMilli = new AtomicLong();
+
+  /**
+   * Registers the meters.
+   *
+   * @param registry where they live
+   */
+  public PipelineMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.chunksReceived = Counter.builder("foleystream.chunks.received")
+        .description("Video chunks read").register(registry);
+    this.windowsGenerated = Counter.builder("foleystream.windows.generated")
+        .description("Windows whose audio was published").register(registry);
+    this.batchWindows = DistributionSummary.builder("foleystream.generation.batch.windows")
+        .description("Windows per generation call").register(registry);
+    this.generationCalls = Timer.builder("foleystream.generation.calls")
+        .description("Engine calls (one per batch and settings) and the time spent in them")
+        .register(registry);
+    registry.gauge("foleystream.realtime.factor", realTimeFactorMilli,
+        v -> v.get() / 1000.0);
+  }
+
+  /**
+   * The registry the meters live in.
+   *
+   * @return the registry
+   */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void chunkReceived() {
+    chunksReceived.increment();
+  }
+
+  public void chunkDropped(String reason) {
+    registry.counter("foleystream.chunks.dropped", "reason", reason).increment();
+  }
+
+  public void windowAssembled(String completion) {
+    registry.counter("foleystream.windows.assembled", "completion", completion).increment();
+  }
+
+  public void gapFilled(String policy) {
+    registry.counter("foleystream.windows.gaps.filled", "policy", policy).increment();
+  }
+
+  public void deadLettered(String stage) {
+    registry.counter("foleystream.dlq.records", "stage", stage).increment();
+  }
+
+  public void windowsGenerated(int windows) {
+    windowsGenerated.increment(windows);
+  }
+
+  public void batch(int windows, double audioSeconds, long wallNanos) {
+    batchWindows.record(windows);
+    if (wallNanos > 0) {
+      realTimeFactorMilli.set(Math.round(audioSeconds * 1e12 / wallNanos));
+    }
+  }
+
+  /**
+   * The timer of one stage.
+   *
+   * @param stage the stage
+   * @return its timer
+   */
+  public Timer stage(Stage stage) {
+    return Timer.builder("foleystream.stage.latency").tag("stage", stage.tag())
+        .publishPercentiles(0.5, 0.95).register(registry);
+  }
+
+  public void generationCall(long nanos) {
+    generationCalls.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The engine calls of the generation stage.
+   *
+   * @return their count and total time
+   */
+  public Timer generationCalls() {
+    return generationCalls;
+  }
+
+  public void time(Stage stage, long nanos) {
+    stage(stage).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The real-time factor of the last batch.
+   *
+   * @return audio seconds per wall-clock second
+   */
+  public double realTimeFactor() {
+    return realTimeFactorMilli.get() / 1000.0;
+  }
+}

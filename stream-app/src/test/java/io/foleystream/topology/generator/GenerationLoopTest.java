@@ -1,0 +1,225 @@
+package io.foleystream.topology.generator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.foleystream.media.MediaException;
+import io.foleystream.schemas.AudioChunk;
+import io.foleystream.schemas.DeadLetter;
+import io.foleystream.schemas.GapPolicy;
+import io.foleystream.schemas.GenerationParameters;
+import io.foleystream.schemas.GenerationSettings;
+import io.foleystream.schemas.SampleEncoding;
+import io.foleystream.schemas.VideoChunk;
+import io.foleystream.schemas.WindowCompletion;
+import io.foleystream.schemas.WindowTask;
+import io.foleystream.schemas.registry.InMemorySchemaRegistry;
+import io.foleystream.schemas.serde.SpecificAvroSerde;
+import io.foleystream.topology.operations.PipelineMetrics;
+import io.foleystream.topology.records.DeadLetters;
+import io.foleystream.topology.records.TopicNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generation loop's exactly-once bookkeeping against Kafka's mock clients: what a batch's
+ * transaction holds, what a rebalance during generation drops, what a failure rewinds.
+ */
+class GenerationLoopTest {
+
+  private static final String SCOPE = "generation-loop-test";
+  private static final TopicNames TOPICS = new TopicNames("video", "control", "audio", "dlq",
+      "tasks", "tails");
+  private static final TopicPartition P0 = new TopicPartition("tasks", 0);
+  private static final TopicPartition P1 = new TopicPartition("tasks", 1);
+
+  private final Map<String, String> serdeConfig = Map.of("schema.registry.url", "mock://" + SCOPE);
+  private MockConsumer<byte[], byte[]> consumer;
+  private MockProducer<byte[], byte[]> producer;
+  private SpecificAvroSerde<WindowTask> tasks;
+  private GenerationLoop loop;
+  private Thread thread;
+
+  @BeforeEach
+  void setUp() {
+    consumer = new MockConsumer<>("earliest");
+    producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+        new ByteArraySerializer());
+    tasks = serde(WindowTask.class);
+    consumer.schedulePollTask(() -> {
+      consumer.rebalance(List.of(P0, P1));
+      consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+    });
+  }
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    if (loop != null) {
+      loop.stop();
+      thread.join(10_000);
+    }
+    InMemorySchemaRegistry.dropScope(SCOPE);
+  }
+
+  private <T extends org.apache.avro.specific.SpecificRecord> SpecificAvroSerde<T> serde(
+      Class<T> type) {
+    SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
+    serde.configure(serdeConfig, false);
+    return serde;
+  }
+
+  private void start(BatchGenerator generator, int batchSize) {
+    loop = new GenerationLoop(consumer, producer, TOPICS, generator, new GenerationLoop.Codecs(
+        tasks.deserializer(), serde(AudioChunk.class).serializer(),
+        serde(DeadLetter.class).serializer(), serde(VideoChunk.class).serializer()),
+        new DeadLetters(1024), WindowTails.inMemory(), new PipelineMetrics(
+            new SimpleMeterRegistry()), batchSize, 20);
+    thread = new Thread(loop, "loop-under-test");
+    thread.start();
+  }
+
+  private static WindowTask task(String stream, long index) {
+    return WindowTask.newBuilder().setStreamId(stream).setWindowIndex(index)
+        .setWindowStartMicros(index * 8_000_000L).setWindowDurationMicros(8_000_000L)
+        .setHopMicros(8_000_000L).setGeneration(new GenerationSettings("", "", 42L, 2, 4.5,
+            null)).setChunks(List.of()).setCoveredMicros(8_000_000L)
+        .setCompletion(WindowCompletion.COMPLETE).setGapPolicy(GapPolicy.NONE)
+        .setAssembledAt(Instant.now()).build();
+  }
+
+  private void addTask(TopicPartition tp, long offset, WindowTask task) {
+    addRaw(tp, offset, tasks.serializer().serialize("tasks", task));
+  }
+
+  private void addRaw(TopicPartition tp, long offset, byte[] value) {
+    consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(tp.topic(),
+        tp.partition(), offset, "k".getBytes(), value)));
+  }
+
+  /** One audio chunk per window, standing in for the engine. */
+  private static List<WindowBatchGenerator.Outcome> oneChunkEach(List<WindowTask> batch) {
+    List<WindowBatchGenerator.Outcome> out = new ArrayList<>();
+    for (WindowTask t : batch) {
+      out.add(new WindowBatchGenerator.Outcome(t, List.of(AudioChunk.newBuilder()
+          .setStreamId(t.getStreamId()).setWindowIndex(t.getWindowIndex()).setChunkIndex(0)
+          .setChunkCount(1).setPtsStartMicros(t.getWindowStartMicros())
+          .setDurationMicros(8_000_000L).setSampleRate(16_000).setChannels(1)
+          .setSampleEncoding(SampleEncoding.PCM_F32LE).setPayload(ByteBuffer.wrap(new byte[4]))
+          .setGeneration(new GenerationParameters("tiny", 1L, 2, 4.5, "", "")).build()),
+          null, List.of(), null));
+    }
+    return out;
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> sentTo(String topic) {
+    return producer.history().stream().filter(r -> r.topic().equals(topic)).toList();
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> lastOffsets() {
+    List<Map<String, Map<TopicPartition, OffsetAndMetadata>>> history =
+        producer.consumerGroupOffsetsHistory();
+    Map<TopicPartition, OffsetAndMetadata> merged = new java.util.HashMap<>();
+    history.forEach(commit -> commit.values().forEach(merged::putAll));
+    return merged;
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aBatchCommitsItsAudioAndItsOffsetsInOneTransaction() throws Exception {
+    addTask(P0, 0, task("a", 0));
+    addTask(P1, 0, task("b", 0));
+    List<Integer> batchSizes = new ArrayList<>();
+    start((batch, tails) -> {
+      batchSizes.add(batch.size());
+      return oneChunkEach(batch);
+    }, 4);
+    await(() -> lastOffsets().size() == 2, "both partitions committed");
+    assertEquals(1L, lastOffsets().get(P0).offset());
+    assertEquals(1L, lastOffsets().get(P1).offset());
+    assertEquals(2, sentTo("audio").size());
+    assertEquals(List.of(2), batchSizes, "windows ready together form one batch");
+    assertTrue(producer.transactionCommitted());
+  }
+
+  @Test
+  void aPartitionRevokedDuringGenerationIsNeitherPublishedNorCommitted() throws Exception {
+    addTask(P0, 0, task("a", 0));
+    addTask(P1, 0, task("b", 0));
+    start((batch, tails) -> {
+      consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return oneChunkEach(batch);
+    }, 4);
+    await(() -> lastOffsets().containsKey(P0), "the kept partition committed");
+    assertEquals(1, sentTo("audio").size());
+    assertEquals("a".getBytes().length, sentTo("audio").get(0).key().length);
+    assertTrue(!lastOffsets().containsKey(P1), "the revoked partition's offset is untouched");
+  }
+
+  @Test
+  void anUndecodableRecordIsDeadLetteredInTheBatchsTransaction() throws Exception {
+    addRaw(P0, 0, new byte[] {9, 9, 9});
+    addTask(P0, 1, task("a", 0));
+    start((batch, tails) -> oneChunkEach(batch), 4);
+    await(() -> lastOffsets().containsKey(P0) && lastOffsets().get(P0).offset() == 2,
+        "both records committed");
+    assertEquals(1, sentTo("dlq").size());
+    assertEquals(1, sentTo("audio").size());
+  }
+
+  @Test
+  void aFailureThatIsNotTheRecordsFaultIsRetriedFromTheSameOffsets() throws Exception {
+    WindowTask window = task("a", 0);
+    addTask(P0, 0, window);
+    AtomicInteger calls = new AtomicInteger();
+    List<Long> positionsAtRefetch = new ArrayList<>();
+    start((batch, tails) -> {
+      if (calls.incrementAndGet() == 1) {
+        // The mock consumer does not fetch again after a seek, as a broker would: hand the
+        // record over again, noting where the loop had rewound to.
+        consumer.schedulePollTask(() -> {
+          positionsAtRefetch.add(consumer.position(P0));
+          consumer.addRecord(new ConsumerRecord<>("tasks", 0, 0L, "k".getBytes(),
+              tasks.serializer().serialize("tasks", window)));
+        });
+        throw new MediaException(MediaException.Reason.GSTREAMER_UNAVAILABLE, "plugin missing");
+      }
+      return oneChunkEach(batch);
+    }, 4);
+    await(() -> lastOffsets().containsKey(P0), "committed after the retry");
+    assertEquals(2, calls.get());
+    assertEquals(List.of(0L), positionsAtRefetch, "rewound to the batch's first offset");
+    assertEquals(1, sentTo("audio").size(), "the failed attempt published nothing");
+    assertEquals(1L, lastOffsets().get(P0).offset());
+  }
+}
