@@ -23,7 +23,9 @@ import io.foleystream.topology.assembler.AssemblerSettings;
 import io.foleystream.topology.assembler.AssemblerStores;
 import io.foleystream.topology.assembler.AssemblerTopology;
 import io.foleystream.topology.generator.AudioChunker;
-import io.foleystream.topology.generator.GenerationLoop;
+import io.foleystream.topology.generator.BatchPolicy;
+import io.foleystream.topology.generator.GenerationDriver;
+import io.foleystream.topology.generator.OutputRecords;
 import io.foleystream.topology.generator.PayloadFetcher;
 import io.foleystream.topology.generator.WindowBatchGenerator;
 import io.foleystream.topology.generator.WindowFeaturizer;
@@ -97,7 +99,7 @@ public final class FoleystreamApp implements AutoCloseable {
   private final Duration shutdownTimeout;
   private KafkaStreams streams;
   private FoleyEngine engine;
-  private GenerationLoop loop;
+  private GenerationDriver loop;
   private Thread loopThread;
   private WindowFeaturizer featurizer;
   private OperationsServer http;
@@ -321,11 +323,14 @@ public final class FoleystreamApp implements AutoCloseable {
         serdes.value(AudioChunk.class).deserializer());
     WindowTails tails = new WindowTails(WindowTails.fromTopic(tailConsumer,
         topics.windowTails()));
-    loop = new GenerationLoop(consumer, producer, topics, generator, new GenerationLoop.Codecs(
+    OutputRecords output = new OutputRecords(topics, new OutputRecords.Codecs(
         serdes.value(WindowTask.class).deserializer(), serdes.value(AudioChunk.class)
             .serializer(), serdes.value(DeadLetter.class).serializer(),
         serdes.value(VideoChunk.class).serializer()), new DeadLetters(DEAD_LETTER_INLINE_BYTES),
-        tails, metrics, batchSize, config.longValue(ConfigKeys.BATCH_WAIT_MS));
+        metrics);
+    loop = new GenerationDriver(consumer, producer, topics, generator, output, tails, metrics,
+        BatchPolicy.arrivalOrder(batchSize, config.longValue(ConfigKeys.BATCH_WAIT_MS)),
+        System::currentTimeMillis);
     loopThread = new Thread(loop, "foleystream-generation");
     loopThread.start();
     LOG.info("generator started: {} -> {} with model set {} ({}, {} weights), batches of up to"

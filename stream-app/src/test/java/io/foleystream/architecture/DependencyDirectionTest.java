@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The dependency directions of DESIGN.md: cli -> topology -> inference/media, config below all;
  * inference and media never touch Kafka, so they can be reused and tested without a broker.
+ * Inside the topology, the application wires the parts (assembler, generator, client side),
+ * which share only records and operations, and the generator runs on plain Kafka clients.
  */
 class DependencyDirectionTest {
 
@@ -45,6 +47,42 @@ class DependencyDirectionTest {
     noClasses().that().resideOutsideOfPackages(ROOT + ".cli..", ROOT + ".topology..")
         .should().dependOnClassesThat().resideInAPackage(ROOT + ".topology..")
         .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void theGeneratorNeverUsesKafkaStreams() {
+    noClasses().that().resideInAPackage(ROOT + ".topology.generator..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.streams..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheApplicationWiresTheTopologysParts() {
+    noClasses().that().resideInAnyPackage(ROOT + ".topology.*..")
+        .should().dependOnClassesThat().resideInAPackage(ROOT + ".topology")
+        .check(classes);
+  }
+
+  @Test
+  void theAssemblerTheGeneratorAndTheClientSideStayApart() {
+    String assembler = ROOT + ".topology.assembler..";
+    String generator = ROOT + ".topology.generator..";
+    String client = ROOT + ".topology.client..";
+    noClasses().that().resideInAPackage(assembler)
+        .should().dependOnClassesThat().resideInAnyPackage(generator, client).check(classes);
+    noClasses().that().resideInAPackage(generator)
+        .should().dependOnClassesThat().resideInAnyPackage(assembler, client).check(classes);
+    noClasses().that().resideInAPackage(client)
+        .should().dependOnClassesThat().resideInAnyPackage(assembler, generator).check(classes);
+  }
+
+  @Test
+  void recordsAndOperationsDependOnNoOtherPartOfTheTopology() {
+    noClasses().that().resideInAnyPackage(ROOT + ".topology.records..",
+            ROOT + ".topology.operations..")
+        .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".topology.assembler..",
+            ROOT + ".topology.generator..", ROOT + ".topology.client..")
         .check(classes);
   }
 

@@ -7,6 +7,7 @@ import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.records.AvroSerdes;
+import io.foleystream.topology.records.ChunkRules;
 import io.foleystream.topology.records.DeadLetters;
 import io.foleystream.topology.records.TopicNames;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.foleystream.topology.assembler;
 import io.foleystream.schemas.serde.AvroSerdeException;
 import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.records.DeadLetters;
+import io.foleystream.topology.records.InvalidRecordException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
@@ -23,15 +24,6 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 public final class RecordDecoder<T extends SpecificRecord>
     implements Processor<byte[], byte[], Object, Object> {
-
-  /** Thrown when a decoded record breaks the rules of its topic. */
-  public static final class InvalidRecordException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    public InvalidRecordException(String message) {
-      super(message);
-    }
-  }
 
   private final Deserializer<T> deserializer;
   private final BiFunction<String, T, String> validator;

@@ -33,21 +33,10 @@ import org.slf4j.MDC;
  * <p>A window's noise seed comes from {@link WindowSeeds}; the engine's output does not depend on
  * the batch a window is in, so the audio of a window is the same however it is batched.
  */
-public final class WindowBatchGenerator implements BatchGenerator {
+public final class WindowBatchGenerator implements GenerationStep {
 
   private static final Logger LOG = LoggerFactory.getLogger(WindowBatchGenerator.class);
 
-  /**
-   * What became of one window.
-   *
-   * @param task the window
-   * @param audio its audio chunks (empty when the window failed)
-   * @param tailUpdate the stream's new crossfade tail, or null for no change
-   * @param badChunks chunks that could not be decoded, to dead-letter
-   * @param failure why the window itself cannot be generated (to dead-letter), or null
-   */
-  public record Outcome(WindowTask task, List<AudioChunk> audio, AudioChunker.TailUpdate tailUpdate,
-      List<WindowFeaturizer.BadChunk> badChunks, Exception failure) {}
 
   /** A window that cannot be generated, whatever is retried. */
   public static final class UngeneratableWindowException extends Exception {

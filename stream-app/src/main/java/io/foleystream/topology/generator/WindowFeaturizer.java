@@ -13,7 +13,7 @@ import io.foleystream.media.WindowFrames;
 import io.foleystream.schemas.RecordPosition;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowTask;
-import io.foleystream.topology.assembler.ChunkRules;
+import io.foleystream.topology.records.ChunkRules;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.EnumSet;

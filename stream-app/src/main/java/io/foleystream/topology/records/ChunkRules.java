@@ -1,4 +1,4 @@
-package io.foleystream.topology.assembler;
+package io.foleystream.topology.records;
 
 import io.foleystream.media.ContainerType;
 import io.foleystream.schemas.PayloadReference;

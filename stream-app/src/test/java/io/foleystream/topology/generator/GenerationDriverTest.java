@@ -42,9 +42,9 @@ import org.junit.jupiter.api.Test;
  * The generation loop's exactly-once bookkeeping against Kafka's mock clients: what a batch's
  * transaction holds, what a rebalance during generation drops, what a failure rewinds.
  */
-class GenerationLoopTest {
+class GenerationDriverTest {
 
-  private static final String SCOPE = "generation-loop-test";
+  private static final String SCOPE = "generation-driver-test";
   private static final TopicNames TOPICS = new TopicNames("video", "control", "audio", "dlq",
       "tasks", "tails");
   private static final TopicPartition P0 = new TopicPartition("tasks", 0);
@@ -54,7 +54,7 @@ class GenerationLoopTest {
   private MockConsumer<byte[], byte[]> consumer;
   private MockProducer<byte[], byte[]> producer;
   private SpecificAvroSerde<WindowTask> tasks;
-  private GenerationLoop loop;
+  private GenerationDriver loop;
   private Thread thread;
 
   @BeforeEach
@@ -85,12 +85,15 @@ class GenerationLoopTest {
     return serde;
   }
 
-  private void start(BatchGenerator generator, int batchSize) {
-    loop = new GenerationLoop(consumer, producer, TOPICS, generator, new GenerationLoop.Codecs(
+  private void start(GenerationStep generator, int batchSize) {
+    PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
+    OutputRecords output = new OutputRecords(TOPICS, new OutputRecords.Codecs(
         tasks.deserializer(), serde(AudioChunk.class).serializer(),
         serde(DeadLetter.class).serializer(), serde(VideoChunk.class).serializer()),
-        new DeadLetters(1024), WindowTails.inMemory(), new PipelineMetrics(
-            new SimpleMeterRegistry()), batchSize, 20);
+        new DeadLetters(1024), metrics);
+    loop = new GenerationDriver(consumer, producer, TOPICS, generator, output,
+        WindowTails.inMemory(), metrics, BatchPolicy.arrivalOrder(batchSize, 20),
+        System::currentTimeMillis);
     thread = new Thread(loop, "loop-under-test");
     thread.start();
   }
@@ -114,10 +117,10 @@ class GenerationLoopTest {
   }
 
   /** One audio chunk per window, standing in for the engine. */
-  private static List<WindowBatchGenerator.Outcome> oneChunkEach(List<WindowTask> batch) {
-    List<WindowBatchGenerator.Outcome> out = new ArrayList<>();
+  private static List<GenerationStep.Outcome> oneChunkEach(List<WindowTask> batch) {
+    List<GenerationStep.Outcome> out = new ArrayList<>();
     for (WindowTask t : batch) {
-      out.add(new WindowBatchGenerator.Outcome(t, List.of(AudioChunk.newBuilder()
+      out.add(new GenerationStep.Outcome(t, List.of(AudioChunk.newBuilder()
           .setStreamId(t.getStreamId()).setWindowIndex(t.getWindowIndex()).setChunkIndex(0)
           .setChunkCount(1).setPtsStartMicros(t.getWindowStartMicros())
           .setDurationMicros(8_000_000L).setSampleRate(16_000).setChannels(1)
@@ -221,5 +224,67 @@ class GenerationLoopTest {
     assertEquals(List.of(0L), positionsAtRefetch, "rewound to the batch's first offset");
     assertEquals(1, sentTo("audio").size(), "the failed attempt published nothing");
     assertEquals(1L, lastOffsets().get(P0).offset());
+  }
+
+  @Test
+  void aCommitThatTimesOutIsRetriedNotAborted() throws Exception {
+    AtomicInteger timeouts = new AtomicInteger(2);
+    producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+        new ByteArraySerializer()) {
+      @Override
+      public synchronized void commitTransaction() {
+        if (timeouts.getAndDecrement() > 0) {
+          throw new org.apache.kafka.common.errors.TimeoutException("commit timed out");
+        }
+        super.commitTransaction();
+      }
+    };
+    addTask(P0, 0, task("a", 0));
+    AtomicInteger calls = new AtomicInteger();
+    start((batch, tails) -> {
+      calls.incrementAndGet();
+      return oneChunkEach(batch);
+    }, 4);
+    await(() -> lastOffsets().containsKey(P0), "committed after two timed-out attempts");
+    assertEquals(1, calls.get(), "the window was generated once");
+    assertTrue(!producer.transactionAborted(), "a timed-out commit is never aborted");
+    assertEquals(1, sentTo("audio").size());
+    assertEquals(GenerationDriver.State.RUNNING, loop.state());
+  }
+
+  @Test
+  void aCommitThatKeepsTimingOutEndsThePart() throws Exception {
+    producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+        new ByteArraySerializer()) {
+      @Override
+      public synchronized void commitTransaction() {
+        throw new org.apache.kafka.common.errors.TimeoutException("commit timed out");
+      }
+    };
+    addTask(P0, 0, task("a", 0));
+    start((batch, tails) -> oneChunkEach(batch), 4);
+    thread.join(20_000);
+    assertEquals(GenerationDriver.State.FAILED, loop.state());
+    assertTrue(producer.closed(), "the producer is closed");
+    assertTrue(lastOffsets().isEmpty());
+  }
+
+  @Test
+  void aFencedProducerEndsThePartWithoutRetrying() throws Exception {
+    AtomicInteger commits = new AtomicInteger();
+    producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+        new ByteArraySerializer()) {
+      @Override
+      public synchronized void commitTransaction() {
+        commits.incrementAndGet();
+        throw new org.apache.kafka.common.errors.ProducerFencedException("a newer instance");
+      }
+    };
+    addTask(P0, 0, task("a", 0));
+    start((batch, tails) -> oneChunkEach(batch), 4);
+    thread.join(20_000);
+    assertEquals(GenerationDriver.State.FAILED, loop.state());
+    assertEquals(1, commits.get(), "a fenced commit is not retried");
+    assertTrue(producer.closed());
   }
 }

@@ -1,0 +1,489 @@
+package io.foleystream.topology.generator;
+
+import io.foleystream.schemas.AudioChunk;
+import io.foleystream.schemas.WindowTask;
+import io.foleystream.schemas.serde.AvroSerdeException;
+import io.foleystream.topology.operations.PipelineMetrics;
+import io.foleystream.topology.records.DeadLetters;
+import io.foleystream.topology.records.InvalidRecordException;
+import io.foleystream.topology.records.TopicNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The generator's transactional driver: a consume-generate-produce loop over the window task
+ * topic, exactly once. It reads window tasks, lets the {@link BatchPolicy} decide what is
+ * generated next, runs the {@link GenerationStep} on a worker thread, and commits each batch's
+ * output with its input offsets in one transaction.
+ *
+ * <h2>Why a loop of its own</h2>
+ * Generating a window takes seconds to minutes on a CPU. Inside a Kafka Streams task that time
+ * would pass between two polls (past {@code max.poll.interval.ms}) and inside an open
+ * transaction (past {@code transaction.timeout.ms}), and Streams batches nothing across tasks.
+ * Here the poll thread hands a batch to a worker thread, pauses every assigned partition, and
+ * keeps polling (fetching nothing) while the worker runs, so the consumer stays in its group
+ * however long generation takes. The transaction is opened only once the audio exists: the
+ * batch's audio chunks, its dead letters and its input offsets are committed in one short
+ * transaction ({@code sendOffsetsToTransaction} with the consumer's group metadata, so a
+ * stale member is fenced by the group coordinator).
+ *
+ * <h2>Commits</h2>
+ * A {@code commitTransaction} that times out is retried, as the producer's contract allows (the
+ * commit may already be completing, so neither an abort nor anything else may come between);
+ * after {@value #COMMIT_ATTEMPTS} attempts the producer is closed and the part ends. Fenced,
+ * unauthorized or otherwise fatal producer errors end the part at once. Any other failure of
+ * the transaction aborts it and rewinds the batch's partitions.
+ *
+ * <h2>Rebalances</h2>
+ * Partitions are assigned with the cooperative sticky assignor, so a rebalance revokes only the
+ * partitions that move. If a partition of the running batch is revoked, that partition's part of
+ * the batch is thrown away once the worker finishes (its new owner generates it again from the
+ * committed offset, with the same seed and so the same audio); the rest commits.
+ *
+ * <h2>State</h2>
+ * Each stream's generator state ({@link WindowTails}) is written to the compacted tail topic in
+ * the batch's transaction, applied in memory once the transaction committed, read back for every
+ * partition assigned.
+ *
+ * <h2>Failures</h2>
+ * A record that is at fault (undecodable bytes, an unknown schema id, a window that cannot be
+ * generated, an undecodable chunk inside it) goes to the dead-letter topic in the batch's
+ * transaction. Anything else (registry or broker unreachable, a decoder or ONNX Runtime failure)
+ * rewinds, waits (1 s doubling up to 30 s) and tries again.
+ */
+public final class GenerationDriver implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GenerationDriver.class);
+  private static final Duration IDLE_POLL = Duration.ofMillis(500);
+  private static final Duration BUSY_POLL = Duration.ofMillis(100);
+  private static final long MAX_BACKOFF_MS = 30_000;
+  /** Attempts at a {@code commitTransaction} that keeps timing out before the part gives up. */
+  static final int COMMIT_ATTEMPTS = 5;
+
+  /** How the driver's lifecycle looks from outside, for the health endpoint. */
+  public enum State {
+    /** Not yet polling. */
+    STARTING,
+    /** Polling and generating. */
+    RUNNING,
+    /** Retrying after a failure that is not a record's fault. */
+    RETRYING,
+    /** Stopped after {@link #stop()}. */
+    STOPPED,
+    /** Stopped by an error it cannot get past (fenced, not authorized, commit lost). */
+    FAILED
+  }
+
+  /** A producer error after which the transactional producer cannot go on. */
+  private static final class FatalProducerException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FatalProducerException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final Consumer<byte[], byte[]> consumer;
+  private final Producer<byte[], byte[]> producer;
+  private final TopicNames topics;
+  private final GenerationStep step;
+  private final OutputRecords output;
+  private final WindowTails tails;
+  private final PipelineMetrics metrics;
+  private final BatchPolicy policy;
+  private final LongSupplier clock;
+  private final ExecutorService worker;
+  private final Set<TopicPartition> revokedDuringBatch = new HashSet<>();
+  private volatile boolean running = true;
+  private volatile boolean busy;
+  private volatile State state = State.STARTING;
+  private long backoffMs;
+  private boolean decodeFailed;
+
+  /**
+   * @param consumer the window task consumer (read_committed, no auto commit)
+   * @param producer the transactional producer
+   * @param topics the topic names
+   * @param step generates a batch
+   * @param output turns outcomes into records
+   * @param tails the generator's per-stream state
+   * @param metrics meters
+   * @param policy decides what is generated next
+   * @param clock wall-clock milliseconds
+   */
+  public GenerationDriver(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
+      TopicNames topics, GenerationStep step, OutputRecords output, WindowTails tails,
+      PipelineMetrics metrics, BatchPolicy policy, LongSupplier clock) {
+    this.consumer = consumer;
+    this.producer = producer;
+    this.topics = topics;
+    this.step = step;
+    this.output = output;
+    this.tails = tails;
+    this.metrics = metrics;
+    this.policy = policy;
+    this.clock = clock;
+    this.worker = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "foleystream-generation-worker");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * The driver's state.
+   *
+   * @return the state
+   */
+  public State state() {
+    return state;
+  }
+
+  /** Asks the driver to finish its batch, commit it, and return. */
+  public void stop() {
+    running = false;
+    consumer.wakeup();
+  }
+
+  @Override
+  public void run() {
+    try {
+      producer.initTransactions();
+      consumer.subscribe(List.of(topics.windowTasks()), new Rebalances());
+      state = State.RUNNING;
+      while (running) {
+        long due = policy.millisUntilDue(clock.getAsLong());
+        try {
+          read(consumer.poll(due < 0 ? IDLE_POLL : Duration.ofMillis(Math.max(1, due))));
+        } catch (WakeupException e) {
+          continue;
+        }
+        if (decodeFailed) {
+          decodeFailed = false;
+          backOff();
+          continue;
+        }
+        List<PendingWindow> batch = policy.next(clock.getAsLong());
+        if (!batch.isEmpty()) {
+          processBatch(batch);
+        }
+      }
+      state = State.STOPPED;
+    } catch (FatalProducerException e) {
+      state = State.FAILED;
+      LOG.error("generation stopped: {}", e.getMessage(), e.getCause());
+    } catch (ProducerFencedException | AuthorizationException | AuthenticationException e) {
+      state = State.FAILED;
+      LOG.error("generation stopped: {}", e.toString());
+    } catch (RuntimeException e) {
+      state = State.FAILED;
+      LOG.error("generation stopped by an unexpected failure", e);
+    } finally {
+      worker.shutdownNow();
+      closeQuietly();
+    }
+  }
+
+  /**
+   * Decodes what a poll returned into the policy. A record that cannot be decoded for a reason
+   * that is not its own (the registry is unreachable) is read again later: its partition is
+   * moved back to it and its later records of this poll are left for then.
+   */
+  private void read(ConsumerRecords<byte[], byte[]> records) {
+    Set<TopicPartition> blocked = new HashSet<>();
+    long now = clock.getAsLong();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+      if (blocked.contains(tp)) {
+        continue;
+      }
+      try {
+        WindowTask task = record.value() == null ? null
+            : output.codecs().tasks().deserialize(record.topic(), record.headers(),
+                record.value());
+        policy.add(new PendingWindow(record, task, task == null
+            ? new InvalidRecordException("the record has no value") : null, now));
+      } catch (AvroSerdeException e) {
+        if (e.recordAtFault()) {
+          policy.add(new PendingWindow(record, null, e, now));
+        } else {
+          LOG.warn("cannot decode window task {}-{}@{} now: {}", record.topic(),
+              record.partition(), record.offset(), DeadLetters.messages(e));
+          blocked.add(tp);
+          consumer.seek(tp, record.offset());
+          decodeFailed = true;
+        }
+      }
+    }
+  }
+
+  private void processBatch(List<PendingWindow> batch) {
+    List<WindowTask> tasks = new ArrayList<>();
+    Map<WindowTask, Integer> partitions = new IdentityHashMap<>();
+    for (PendingWindow p : batch) {
+      if (p.task() != null) {
+        tasks.add(p.task());
+        partitions.put(p.task(), p.record().partition());
+      }
+    }
+    List<GenerationStep.Outcome> outcomes;
+    revokedDuringBatch.clear();
+    consumer.pause(consumer.assignment());
+    busy = true;
+    try {
+      outcomes = runOnWorker(tasks, t -> tails.get(partitions.get(t), t.getStreamId()));
+    } catch (ExecutionException e) {
+      retryLater(batch, e.getCause());
+      return;
+    } finally {
+      busy = false;
+      consumer.resume(consumer.assignment());
+    }
+    backoffMs = 0;
+    Map<WindowTask, GenerationStep.Outcome> byTask = new IdentityHashMap<>();
+    outcomes.forEach(o -> byTask.put(o.task(), o));
+    Map<TopicPartition, List<ProducerRecord<byte[], byte[]>>> records = new HashMap<>();
+    try {
+      for (PendingWindow p : batch) {
+        List<ProducerRecord<byte[], byte[]>> out = records.computeIfAbsent(p.partition(),
+            tp -> new ArrayList<>());
+        if (p.task() == null) {
+          out.add(output.deadLetter(p.record(), "generate", p.failure()));
+        } else {
+          out.addAll(output.of(p, byTask.get(p.task())));
+        }
+      }
+    } catch (AvroSerdeException e) {
+      retryLater(batch, e);
+      return;
+    }
+    commit(batch, records, byTask);
+  }
+
+  private List<GenerationStep.Outcome> runOnWorker(List<WindowTask> tasks,
+      Function<WindowTask, AudioChunk> committedTails) throws ExecutionException {
+    if (tasks.isEmpty()) {
+      return List.of();
+    }
+    Future<List<GenerationStep.Outcome>> future = worker.submit(() -> step.generate(tasks,
+        committedTails));
+    while (true) {
+      try {
+        return future.get(BUSY_POLL.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        try {
+          read(consumer.poll(BUSY_POLL));
+        } catch (WakeupException stopping) {
+          LOG.info("stopping: finishing the running batch first");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ExecutionException(e);
+      }
+    }
+  }
+
+  private void commit(List<PendingWindow> batch,
+      Map<TopicPartition, List<ProducerRecord<byte[], byte[]>>> records,
+      Map<WindowTask, GenerationStep.Outcome> outcomes) {
+    Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
+    kept.removeAll(revokedDuringBatch);
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    int windows = 0;
+    for (PendingWindow p : batch) {
+      if (kept.contains(p.partition())) {
+        windows++;
+        offsets.merge(p.partition(), new OffsetAndMetadata(p.record().offset() + 1),
+            (a, b) -> a.offset() >= b.offset() ? a : b);
+      }
+    }
+    if (offsets.isEmpty()) {
+      LOG.info("the batch's partitions moved to another instance during generation; the new"
+          + " owner generates them again");
+      return;
+    }
+    long start = System.nanoTime();
+    try {
+      producer.beginTransaction();
+      records.forEach((tp, out) -> {
+        if (offsets.containsKey(tp)) {
+          out.forEach(producer::send);
+        }
+      });
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      commitTransaction();
+    } catch (ProducerFencedException | OutOfOrderSequenceException | UnsupportedVersionException
+        | AuthorizationException | AuthenticationException e) {
+      throw new FatalProducerException("the transactional producer cannot go on: " + e, e);
+    } catch (FatalProducerException e) {
+      throw e;
+    } catch (KafkaException e) {
+      LOG.warn("committing the batch failed, it will be generated again: {}", e.toString());
+      abortQuietly();
+      rewind(batch);
+      return;
+    }
+    for (PendingWindow p : batch) {
+      GenerationStep.Outcome o = p.task() == null ? null : outcomes.get(p.task());
+      if (o != null && o.tailUpdate() != null && offsets.containsKey(p.partition())) {
+        tails.put(p.record().partition(), p.task().getStreamId(), o.tailUpdate().tail());
+      }
+    }
+    metrics.windowsGenerated(windows);
+    metrics.time(PipelineMetrics.Stage.PUBLISH, System.nanoTime() - start);
+    endToEnd(batch, offsets.keySet(), clock.getAsLong());
+  }
+
+  /**
+   * Commits, retrying a commit that timed out: the producer's contract says such a commit may
+   * be retried and that nothing else may be attempted in between.
+   */
+  private void commitTransaction() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        producer.commitTransaction();
+        return;
+      } catch (org.apache.kafka.common.errors.TimeoutException | InterruptException e) {
+        if (attempt >= COMMIT_ATTEMPTS || !running && attempt > 1) {
+          throw new FatalProducerException("committing a transaction timed out " + attempt
+              + " times; the producer is closed", e);
+        }
+        LOG.warn("committing the transaction timed out (attempt {} of {}); retrying the commit",
+            attempt, COMMIT_ATTEMPTS);
+      }
+    }
+  }
+
+  /** Records the end-to-end latency of each window: from its assembly to its commit. */
+  private void endToEnd(List<PendingWindow> batch, Set<TopicPartition> committed,
+      long committedAt) {
+    for (PendingWindow p : batch) {
+      if (p.task() != null && p.task().getAssembledAt() != null
+          && committed.contains(p.partition())) {
+        metrics.time(PipelineMetrics.Stage.END_TO_END,
+            (committedAt - p.task().getAssembledAt().toEpochMilli()) * 1_000_000L);
+      }
+    }
+  }
+
+  private void retryLater(List<PendingWindow> batch, Throwable cause) {
+    LOG.warn("generating a batch failed for a reason that is not the records' fault; retrying:"
+        + " {}", DeadLetters.messages(cause), cause);
+    rewind(batch);
+    backOff();
+  }
+
+  private void backOff() {
+    state = State.RETRYING;
+    backoffMs = backoffMs == 0 ? 1000 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+    LOG.info("retrying in {} ms", backoffMs);
+    try {
+      Thread.sleep(backoffMs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+    state = State.RUNNING;
+  }
+
+  /** Moves each partition of the batch back to the batch's first record in it. */
+  private void rewind(List<PendingWindow> batch) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (PendingWindow p : batch) {
+      first.merge(p.partition(), p.record().offset(), Math::min);
+    }
+    Set<TopicPartition> assigned = consumer.assignment();
+    first.forEach((tp, offset) -> {
+      if (assigned.contains(tp)) {
+        consumer.seek(tp, offset);
+      }
+    });
+    policy.drop(first.keySet());
+  }
+
+  private void abortQuietly() {
+    try {
+      producer.abortTransaction();
+    } catch (KafkaException e) {
+      LOG.debug("abort failed: {}", e.toString());
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      consumer.close();
+    } catch (RuntimeException e) {
+      LOG.debug("closing the consumer: {}", e.toString());
+    }
+    try {
+      producer.close(Duration.ofSeconds(10));
+    } catch (RuntimeException e) {
+      LOG.debug("closing the producer: {}", e.toString());
+    }
+  }
+
+  /** Tracks partitions that move while a batch runs. */
+  private final class Rebalances implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      drop(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      drop(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (busy) {
+        consumer.pause(partitions);
+      }
+      tails.restore(partitions);
+      LOG.info("window task partitions assigned: {}", partitions);
+    }
+
+    private void drop(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      LOG.info("window task partitions revoked: {}", partitions);
+      revokedDuringBatch.addAll(partitions);
+      policy.drop(partitions);
+      tails.drop(partitions);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.foleystream.topology.generator;
+
+import io.foleystream.media.MediaException;
+import io.foleystream.schemas.AudioChunk;
+import io.foleystream.schemas.WindowTask;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The pure part of the generator: a batch of windows and their streams' state in, each window's
+ * outcome (audio chunks, state update, what to dead-letter) out. It knows nothing of Kafka: the
+ * {@link GenerationDriver} reads the windows, commits the outcomes and keeps the state.
+ */
+public interface GenerationStep {
+
+  /**
+   * What became of one window.
+   *
+   * @param task the window
+   * @param audio its audio chunks (empty when the window failed)
+   * @param tailUpdate the stream's new state, or null for no change
+   * @param badChunks chunks that could not be decoded, to dead-letter
+   * @param failure why the window itself cannot be generated (to dead-letter), or null
+   */
+  record Outcome(WindowTask task, List<AudioChunk> audio, AudioChunker.TailUpdate tailUpdate,
+      List<WindowFeaturizer.BadChunk> badChunks, Exception failure) {}
+
+  /**
+   * Generates a batch.
+   *
+   * @param tasks the windows; a stream's windows in their order
+   * @param committedTails a window's stream's latest committed state (see {@link WindowTails}),
+   *     or null
+   * @return one outcome per window, in the same order
+   * @throws MediaException if decoding fails for a reason that is not a chunk's fault
+   * @throws PayloadFetcher.PayloadException if a payload cannot be fetched for now
+   */
+  List<Outcome> generate(List<WindowTask> tasks, Function<WindowTask, AudioChunk> committedTails)
+      throws MediaException, PayloadFetcher.PayloadException;
+}
