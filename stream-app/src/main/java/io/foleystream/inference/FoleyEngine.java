@@ -110,6 +110,23 @@ public final class FoleyEngine implements AutoCloseable {
    */
   public List<float[]> generate(List<WindowInput> windows, GenerationSettings settings,
       GenerationListener listener) {
+    return generator.generate(windows, settings, listener).stream()
+        .map(GeneratedWindow::waveform).toList();
+  }
+
+  /**
+   * Generates several windows in one batch, returning each window's final latent with its audio
+   * so that the next overlapping window can continue it ({@link LatentPrefix#continuing}).
+   * A window's result does not depend on the batch, bit for bit.
+   *
+   * @param windows the windows, each with or without a {@link LatentPrefix}
+   * @param settings steps and guidance, shared by all windows
+   * @param listener told about stages and steps
+   * @return one generated window per input, in order
+   * @throws InvalidInputException if any input is malformed; nothing runs then
+   */
+  public List<GeneratedWindow> generateWindows(List<WindowInput> windows,
+      GenerationSettings settings, GenerationListener listener) {
     return generator.generate(windows, settings, listener);
   }
 
@@ -175,6 +192,33 @@ public final class FoleyEngine implements AutoCloseable {
    */
   public int samplesPerWindow() {
     return decoder.samplesPerWindow();
+  }
+
+  /**
+   * Latent frames in each window, L.
+   *
+   * @return latent_len
+   */
+  public int latentFrames() {
+    return set.sequence().latentLen();
+  }
+
+  /**
+   * Values per latent frame.
+   *
+   * @return latent_dim
+   */
+  public int latentDim() {
+    return set.sequence().latentDim();
+  }
+
+  /**
+   * Output samples per latent frame, the step a latent-space hop must be a multiple of.
+   *
+   * @return 512 for 16 kHz sets, 1024 for 44.1 kHz sets
+   */
+  public int samplesPerLatentFrame() {
+    return set.sequence().samplesPerLatentFrame();
   }
 
   /**

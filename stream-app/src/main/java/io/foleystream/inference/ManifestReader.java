@@ -113,6 +113,10 @@ final class ManifestReader {
           + config.syncSegments() + " segments of " + SequenceConfig.SYNC_TOKENS_PER_SEGMENT
           + " (" + expectedSync + ")");
     }
+    if (config.samples() % config.latentLen() != 0) {
+      throw fail("sequence.samples " + config.samples() + " is not a whole number of samples "
+          + "per latent frame (latent_len " + config.latentLen() + ")");
+    }
     return config;
   }
 

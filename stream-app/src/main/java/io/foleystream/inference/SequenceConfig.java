@@ -42,4 +42,13 @@ public record SequenceConfig(
   public int syncSegments() {
     return (syncFrames - syncSegmentFrames) / syncSegmentStep + 1;
   }
+
+  /**
+   * Decoder output samples per latent frame (STFT hop x the VAE's time downsampling of 2).
+   *
+   * @return samples / latentLen: 512 for 16 kHz sets, 1024 for 44.1 kHz sets
+   */
+  public int samplesPerLatentFrame() {
+    return samples / latentLen;
+  }
 }

@@ -40,7 +40,7 @@ final class WindowGenerator {
     this.decoder = decoder;
   }
 
-  List<float[]> generate(List<WindowInput> windows, GenerationSettings settings,
+  List<GeneratedWindow> generate(List<WindowInput> windows, GenerationSettings settings,
       GenerationListener listener) {
     if (windows.isEmpty()) {
       return List.of();
@@ -57,7 +57,7 @@ final class WindowGenerator {
     return sample(windows, settings, guidance, listener);
   }
 
-  private List<float[]> sample(List<WindowInput> windows, GenerationSettings settings,
+  private List<GeneratedWindow> sample(List<WindowInput> windows, GenerationSettings settings,
       ClassifierFreeGuidance guidance, GenerationListener listener) {
     int n = windows.size();
     int rows = n * guidance.branches();
@@ -87,8 +87,11 @@ final class WindowGenerator {
           syncSize());
     }
     float[] x = new float[n * latentSize()];
+    float[][] known = new float[n][];
     for (int w = 0; w < n; w++) {
       initialNoise(windows.get(w).noise(), x, w * latentSize());
+      LatentPrefix prefix = windows.get(w).prefix();
+      known[w] = prefix == null ? null : prefix.values();
     }
 
     try (ConditionEncoder.Conditions conditions = conditionEncoder.encode(clip, sync, text,
@@ -96,18 +99,18 @@ final class WindowGenerator {
       start = finished(listener, Stage.CONDITIONS, start);
       try (OnnxFlowEvaluator flow = new OnnxFlowEvaluator(velocity, environment, sequence,
           conditions, rows)) {
-        new EulerSampler(settings.steps()).sample(x, n, guidance, flow,
+        new EulerSampler(settings.steps()).sample(x, n, known, guidance, flow,
             listener::stepCompleted);
       }
     }
     start = finished(listener, Stage.SAMPLING, start);
-    float[][] waveforms = new float[n][];
+    List<GeneratedWindow> generated = new ArrayList<>(n);
     for (int w = 0; w < n; w++) {
-      waveforms[w] = decoder.decode(
-          Arrays.copyOfRange(x, w * latentSize(), (w + 1) * latentSize()), 1)[0];
+      float[] latent = Arrays.copyOfRange(x, w * latentSize(), (w + 1) * latentSize());
+      generated.add(new GeneratedWindow(decoder.decode(latent, 1)[0], latent));
     }
     finished(listener, Stage.DECODING, start);
-    return new ArrayList<>(Arrays.asList(waveforms));
+    return generated;
   }
 
   private static long finished(GenerationListener listener, Stage stage, long start) {
@@ -130,6 +133,16 @@ final class WindowGenerator {
       FeatureChecks.requireSize(given.values(), sequence.latentLen(), sequence.latentDim(),
           prefix + "noise");
       FeatureChecks.requireFinite(given.values(), prefix + "noise");
+    }
+    LatentPrefix known = window.prefix();
+    if (known != null) {
+      if (known.frames() > sequence.latentLen()
+          || known.values().length != known.frames() * sequence.latentDim()) {
+        throw new InvalidInputException(prefix + "latent prefix: " + known.values().length
+            + " values for " + known.frames() + " frames; expected at most "
+            + sequence.latentLen() + " frames of " + sequence.latentDim());
+      }
+      FeatureChecks.requireFinite(known.values(), prefix + "latent prefix");
     }
   }
 

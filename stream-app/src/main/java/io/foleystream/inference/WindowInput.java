@@ -11,14 +11,29 @@ package io.foleystream.inference;
  * @param prompt the prompt, or null for none
  * @param negativePrompt the negative prompt, or null for the default
  * @param noise the starting noise
+ * @param prefix the window's known leading latent frames, continued from the previous window,
+ *     or null to generate the whole window
  */
 public record WindowInput(VideoFeatures video, String prompt, String negativePrompt,
-    InitialNoise noise) {
+    InitialNoise noise, LatentPrefix prefix) {
 
   /**
    * @throws NullPointerException if the noise source is missing
    */
   public WindowInput {
     java.util.Objects.requireNonNull(noise, "noise");
+  }
+
+  /**
+   * A window generated whole, without a latent prefix.
+   *
+   * @param video the visual features, or null for text-to-audio
+   * @param prompt the prompt, or null for none
+   * @param negativePrompt the negative prompt, or null for the default
+   * @param noise the starting noise
+   */
+  public WindowInput(VideoFeatures video, String prompt, String negativePrompt,
+      InitialNoise noise) {
+    this(video, prompt, negativePrompt, noise, null);
   }
 }

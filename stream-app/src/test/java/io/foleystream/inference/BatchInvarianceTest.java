@@ -33,6 +33,43 @@ class BatchInvarianceTest {
         "rain " + seed, "", new InitialNoise.Seeded(seed));
   }
 
+  private static WindowInput prefixed(long seed, int frames) {
+    int dim = engine.latentDim();
+    float[] values = new float[frames * dim];
+    GaussianNoise.fill(1000 + seed, values);
+    return new WindowInput(TinyModelSet.features(engine.modelSet().sequence(), seed),
+        "rain " + seed, "", new InitialNoise.Seeded(seed), new LatentPrefix(frames, values));
+  }
+
+  @ParameterizedTest(name = "guidance strength {0}")
+  @ValueSource(doubles = {4.5, 0.5})
+  void prefixedWindowsMixedWithWholeOnesDoNotDependOnTheBatch(double cfg) {
+    GenerationSettings settings = new GenerationSettings(3, cfg);
+    int frames = engine.latentFrames();
+    List<WindowInput> windows = List.of(prefixed(4, frames / 2), window(5),
+        prefixed(6, frames - 1));
+    List<GeneratedWindow> three = engine.generateWindows(windows, settings,
+        GenerationListener.NONE);
+    List<GeneratedWindow> two = engine.generateWindows(windows.subList(1, 3), settings,
+        GenerationListener.NONE);
+    for (int w = 0; w < 3; w++) {
+      GeneratedWindow alone = engine.generateWindows(List.of(windows.get(w)), settings,
+          GenerationListener.NONE).get(0);
+      assertArrayEquals(alone.waveform(), three.get(w).waveform(), "window " + w + " in three");
+      assertArrayEquals(alone.latent(), three.get(w).latent(), "latent " + w + " in three");
+      if (w > 0) {
+        assertArrayEquals(alone.waveform(), two.get(w - 1).waveform(), "window " + w + " in two");
+      }
+      LatentPrefix prefix = windows.get(w).prefix();
+      if (prefix != null) {
+        assertArrayEquals(prefix.values(), java.util.Arrays.copyOf(alone.latent(),
+            prefix.values().length), "window " + w + " keeps its known frames exactly");
+      }
+    }
+    assertArrayEquals(engine.generate(window(5), settings), three.get(1).waveform(),
+        "a whole window among prefixed ones is today's window");
+  }
+
   @ParameterizedTest(name = "guidance strength {0}")
   @ValueSource(doubles = {4.5, 0.5})
   void aWindowAloneEqualsTheSameWindowInBatchesOfTwoAndThree(double cfg) {

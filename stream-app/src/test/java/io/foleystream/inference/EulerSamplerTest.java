@@ -144,6 +144,109 @@ class EulerSamplerTest {
   }
 
   @Test
+  void knownValuesSitOnTheNoiseToDataPathAtEveryEvaluationAndEndExact() {
+    int rowSize = 6;
+    float[] known = {0.5f, -1.25f, 2f};
+    float[] x = new float[rowSize];
+    GaussianNoise.fill(3, x);
+    float[] noise = x.clone();
+    List<String> wrong = new ArrayList<>();
+    AnalyticFlow flow = new AnalyticFlow(1, rowSize, (row, v, t) -> (float) Math.cos(v + t)) {
+      @Override
+      public java.nio.FloatBuffer evaluate(float t) {
+        for (int i = 0; i < known.length; i++) {
+          float expected = (1f - t) * noise[i] + t * known[i];
+          if (latents().get(i) != expected) {
+            wrong.add("t=" + t + " element " + i + ": " + latents().get(i) + " != " + expected);
+          }
+        }
+        return super.evaluate(t);
+      }
+    };
+    new EulerSampler(25).sample(x, 1, new float[][] {known}, OFF, flow, QUIET);
+    assertEquals(List.of(), wrong);
+    assertEquals(25, flow.evaluatedTimes.size());
+    assertArrayEquals(known, java.util.Arrays.copyOf(x, known.length), 0f);
+    float[] free = noise.clone();
+    new EulerSampler(25).sample(free, 1, OFF,
+        new AnalyticFlow(1, rowSize, (row, v, t) -> (float) Math.cos(v + t)), QUIET);
+    for (int i = known.length; i < rowSize; i++) {
+      // An element-wise field: the unknown values move exactly as without a prefix.
+      assertEquals(free[i], x[i], 0f, "element " + i);
+    }
+  }
+
+  @Test
+  void noKnownValuesIsBitIdenticalToThePlainLoop() {
+    AnalyticFlow.Field field = (row, v, t) -> (float) Math.sin(3 * v) - t * v;
+    float[] plain = new float[8];
+    GaussianNoise.fill(9, plain);
+    float[] none = plain.clone();
+    new EulerSampler(25).sample(plain, 2, new ClassifierFreeGuidance(4.5),
+        new AnalyticFlow(4, 4, field), QUIET);
+    new EulerSampler(25).sample(none, 2, new float[2][], new ClassifierFreeGuidance(4.5),
+        new AnalyticFlow(4, 4, field), QUIET);
+    assertArrayEquals(plain, none, 0f);
+  }
+
+  @Test
+  void knownPrefixesOfDifferentLengthsGiveEachWindowItsResultAlone() {
+    // The field couples an element to its neighbour, so the known part steers the rest.
+    int windows = 3;
+    int rowSize = 6;
+    float[][] known = {{1f, 2f, 3f, 4f}, null, {-0.5f}};
+    float[] batch = new float[windows * rowSize];
+    GaussianNoise.fill(21, batch);
+    float[] original = batch.clone();
+    ClassifierFreeGuidance guidance = new ClassifierFreeGuidance(4.5);
+    CoupledFlow batched = new CoupledFlow(2 * windows, rowSize, windows);
+    new EulerSampler(10).sample(batch, windows, known, guidance, batched, QUIET);
+    for (int w = 0; w < windows; w++) {
+      float[] single = java.util.Arrays.copyOfRange(original, w * rowSize, (w + 1) * rowSize);
+      new EulerSampler(10).sample(single, 1, new float[][] {known[w]}, guidance,
+          new CoupledFlow(2, rowSize, 1), QUIET);
+      assertArrayEquals(single,
+          java.util.Arrays.copyOfRange(batch, w * rowSize, (w + 1) * rowSize), "window " + w);
+    }
+    float[] free = java.util.Arrays.copyOfRange(original, 0, rowSize);
+    new EulerSampler(10).sample(free, 1, guidance, new CoupledFlow(2, rowSize, 1), QUIET);
+    assertTrue(free[4] != batch[4], "the known part must steer its unknown neighbour");
+  }
+
+  @Test
+  void rejectsKnownValuesThatDoNotFit() {
+    AnalyticFlow flow = new AnalyticFlow(2, 2, (r, v, t) -> 0f);
+    assertThrows(IllegalArgumentException.class, () -> new EulerSampler(5)
+        .sample(new float[4], 2, new float[][] {{1f, 2f, 3f}, null}, OFF, flow, QUIET));
+    assertThrows(IllegalArgumentException.class, () -> new EulerSampler(5)
+        .sample(new float[4], 2, new float[][] {null}, OFF, flow, QUIET));
+  }
+
+  /** v_i = x_(i-1) - x_i within a row, offset per branch: each value feels its left neighbour. */
+  private static final class CoupledFlow extends AnalyticFlow {
+    private final int windows;
+
+    CoupledFlow(int rows, int rowSize, int windows) {
+      super(rows, rowSize, (row, v, t) -> 0f);
+      this.windows = windows;
+    }
+
+    @Override
+    public java.nio.FloatBuffer evaluate(float t) {
+      java.nio.FloatBuffer in = latents();
+      java.nio.FloatBuffer out = super.evaluate(t);
+      for (int row = 0; row < rows(); row++) {
+        for (int i = 0; i < rowSize(); i++) {
+          int at = row * rowSize() + i;
+          float left = i == 0 ? 0f : in.get(at - 1);
+          out.put(at, left - in.get(at) + (row < windows ? 0.2f : -0.1f) * t);
+        }
+      }
+      return out;
+    }
+  }
+
+  @Test
   void reportsEveryStep() {
     List<Integer> done = new ArrayList<>();
     new EulerSampler(7).sample(new float[1], 1, OFF, new AnalyticFlow(1, 1, (r, v, t) -> 0f),
