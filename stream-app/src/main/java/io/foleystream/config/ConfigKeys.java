@@ -108,6 +108,29 @@ public final class ConfigKeys {
   public static final Key CROSSFADE_MS = key("foleystream.window.crossfade.ms", "250",
       "Equal-power crossfade where overlapping windows (hop below the window length) meet, in"
           + " ms, at most the overlap (0: hard cut).");
+  /** Default window mode. */
+  public static final Key WINDOW_MODE = key("foleystream.window.mode", "TUMBLING",
+      "How a stream's windows become one signal: TUMBLING (each window generated on its own, the"
+          + " official-faithful path) or LIVE (overlapping windows continue the previous window's"
+          + " latent; the newest audio appears about one hop after its video).");
+  /** Default LIVE margin. */
+  public static final Key WINDOW_MARGIN_MS = key("foleystream.window.margin.ms", "",
+      "LIVE mode: how much of each window's end is left for the next window to publish, in ms,"
+          + " because the decoder sees zero padding there (empty: the model set's decoder"
+          + " context, see docs/inference.md).");
+  /** De-click fade. */
+  public static final Key WINDOW_DECLICK_MS = key("foleystream.window.declick.ms", "5",
+      "Fade that ramps away the step where windows that do not overlap meet, in ms (0: none,"
+          + " the published samples are exactly the model's).");
+  /** Sample rate of the window grid, for an assembler without the model set. */
+  public static final Key WINDOW_SAMPLE_RATE = key("foleystream.window.sample.rate", "",
+      "Output sample rate of the model set, for an assembler that runs without it (empty: the"
+          + " model set's; 16000 without one).");
+  /** Samples per latent frame, for an assembler without the model set. */
+  public static final Key WINDOW_LATENT_FRAME_SAMPLES = key(
+      "foleystream.window.latent.frame.samples", "",
+      "Output samples per latent frame of the model set, the unit of a LIVE hop, for an"
+          + " assembler that runs without it (empty: the model set's; 512 without one).");
   /** Grace time in stream time. */
   public static final Key WINDOW_GRACE_MS = key("foleystream.window.grace.ms", "2000",
       "Stream time a window with a gap waits for late chunks before it is emitted anyway.");

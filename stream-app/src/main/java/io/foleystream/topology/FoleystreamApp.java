@@ -10,10 +10,12 @@ import io.foleystream.media.DecoderSettings;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.DeadLetter;
 import io.foleystream.schemas.GapPolicy;
+import io.foleystream.schemas.GeneratorState;
 import io.foleystream.schemas.SampleEncoding;
 import io.foleystream.schemas.StreamAssembly;
 import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.VideoChunk;
+import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.schemas.registry.SchemaRegistries;
 import io.foleystream.schemas.registry.SubjectRegistrar;
@@ -24,6 +26,7 @@ import io.foleystream.topology.assembler.AssemblerStores;
 import io.foleystream.topology.assembler.AssemblerTopology;
 import io.foleystream.topology.generator.AudioChunker;
 import io.foleystream.topology.generator.BatchPolicy;
+import io.foleystream.topology.generator.DecoderMargin;
 import io.foleystream.topology.generator.GenerationDriver;
 import io.foleystream.topology.generator.OutputRecords;
 import io.foleystream.topology.generator.PayloadFetcher;
@@ -104,7 +107,7 @@ public final class FoleystreamApp implements AutoCloseable {
   private WindowFeaturizer featurizer;
   private OperationsServer http;
   private KafkaClientMetrics consumerMetrics;
-  private KafkaConsumer<String, AudioChunk> tailConsumer;
+  private KafkaConsumer<String, GeneratorState> tailConsumer;
   private KafkaStreamsMetrics streamsMetrics;
   private volatile boolean closing;
 
@@ -208,7 +211,7 @@ public final class FoleystreamApp implements AutoCloseable {
     written.put(topics.windowTasks(), WindowTask.getClassSchema());
     written.put(topics.audio(), AudioChunk.getClassSchema());
     written.put(topics.deadLetters(), DeadLetter.getClassSchema());
-    written.put(topics.windowTails(), AudioChunk.getClassSchema());
+    written.put(topics.windowTails(), GeneratorState.getClassSchema());
     AssemblerStores stores = AssemblerStores.DEFAULT;
     written.put(changelog(applicationId, stores.assemblies()), StreamAssembly.getClassSchema());
     written.put(changelog(applicationId, stores.chunks()), VideoChunk.getClassSchema());
@@ -262,10 +265,28 @@ public final class FoleystreamApp implements AutoCloseable {
           config.longValue(ConfigKeys.WINDOW_GRACE_MS) * 1000, policy,
           config.longValue(ConfigKeys.STREAM_IDLE_TIMEOUT_MS),
           config.string(ConfigKeys.PROMPT), config.string(ConfigKeys.NEGATIVE_PROMPT),
-          config.longValue(ConfigKeys.SEED), steps, cfg);
+          config.longValue(ConfigKeys.SEED), steps, cfg, audioGrid());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * The audio grid windows are placed on: the model set's where this process generates, the
+   * configured (or 16 kHz) one for an assembler alone.
+   */
+  private AssemblerSettings.AudioGrid audioGrid() {
+    Integer configuredRate = config.optionalInt(ConfigKeys.WINDOW_SAMPLE_RATE);
+    Integer configuredFrame = config.optionalInt(ConfigKeys.WINDOW_LATENT_FRAME_SAMPLES);
+    int rate = engine != null ? engine.sampleRate()
+        : configuredRate != null ? configuredRate : 16_000;
+    int frame = engine != null ? engine.samplesPerLatentFrame()
+        : configuredFrame != null ? configuredFrame : 512;
+    Integer margin = config.optionalInt(ConfigKeys.WINDOW_MARGIN_MS);
+    long marginMicros = margin == null ? DecoderMargin.defaultMicros(rate, frame)
+        : margin * 1000L;
+    return new AssemblerSettings.AudioGrid(rate, frame,
+        config.enumValue(ConfigKeys.WINDOW_MODE, WindowMode.class), marginMicros);
   }
 
   private void startGenerator(Map<String, Object> kafka, String applicationId) {
@@ -313,20 +334,24 @@ public final class FoleystreamApp implements AutoCloseable {
     featurizer = new WindowFeaturizer(engine, new PayloadFetcher(), DecoderSettings.defaults());
     WindowBatchGenerator generator = new WindowBatchGenerator(engine, featurizer,
         new AudioChunker(config.enumValue(ConfigKeys.AUDIO_ENCODING, SampleEncoding.class),
-            config.longValue(ConfigKeys.CROSSFADE_MS) * 1000), metrics);
+            config.longValue(ConfigKeys.CROSSFADE_MS) * 1000,
+            config.longValue(ConfigKeys.WINDOW_DECLICK_MS) * 1000,
+            engine.samplesPerLatentFrame()), metrics);
     Map<String, Object> restoreConfig = only(kafka, ConsumerConfig.configNames(), "consumer.");
     restoreConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
     restoreConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     restoreConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     restoreConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, applicationId + "-tails-" + instance);
     tailConsumer = new KafkaConsumer<>(restoreConfig, new StringDeserializer(),
-        serdes.value(AudioChunk.class).deserializer());
+        serdes.value(GeneratorState.class).deserializer());
     WindowTails tails = new WindowTails(WindowTails.fromTopic(tailConsumer,
         topics.windowTails()));
     OutputRecords output = new OutputRecords(topics, new OutputRecords.Codecs(
         serdes.value(WindowTask.class).deserializer(), serdes.value(AudioChunk.class)
             .serializer(), serdes.value(DeadLetter.class).serializer(),
-        serdes.value(VideoChunk.class).serializer()), new DeadLetters(DEAD_LETTER_INLINE_BYTES),
+        serdes.value(VideoChunk.class).serializer(),
+        serdes.value(GeneratorState.class).serializer()),
+        new DeadLetters(DEAD_LETTER_INLINE_BYTES),
         metrics);
     loop = new GenerationDriver(consumer, producer, topics, generator, output, tails, metrics,
         BatchPolicy.arrivalOrder(batchSize, config.longValue(ConfigKeys.BATCH_WAIT_MS)),

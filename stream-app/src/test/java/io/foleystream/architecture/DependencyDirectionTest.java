@@ -78,9 +78,9 @@ class DependencyDirectionTest {
   }
 
   @Test
-  void recordsAndOperationsDependOnNoOtherPartOfTheTopology() {
+  void recordsOperationsAndTheTimelineDependOnNoOtherPartOfTheTopology() {
     noClasses().that().resideInAnyPackage(ROOT + ".topology.records..",
-            ROOT + ".topology.operations..")
+            ROOT + ".topology.operations..", ROOT + ".topology.timeline..")
         .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".topology.assembler..",
             ROOT + ".topology.generator..", ROOT + ".topology.client..")
         .check(classes);

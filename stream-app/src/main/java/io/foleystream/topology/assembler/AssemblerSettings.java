@@ -3,6 +3,8 @@ package io.foleystream.topology.assembler;
 import io.foleystream.schemas.GapPolicy;
 import io.foleystream.schemas.GenerationSettings;
 import io.foleystream.schemas.StreamControl;
+import io.foleystream.schemas.WindowMode;
+import io.foleystream.topology.timeline.StreamTimeline;
 
 /**
  * The window assembler's settings and the application defaults that a stream's control record
@@ -19,10 +21,48 @@ import io.foleystream.schemas.StreamControl;
  * @param seed global seed
  * @param steps default Euler steps
  * @param cfgStrength default guidance strength
+ * @param audio the audio grid windows are placed on, and the default mode and margin
  */
 public record AssemblerSettings(long durationMicros, long defaultHopMicros, long graceMicros,
     GapPolicy gapPolicy, long idleTimeoutMillis, String prompt, String negativePrompt, long seed,
-    int steps, double cfgStrength) {
+    int steps, double cfgStrength, AudioGrid audio) {
+
+  /**
+   * The model set's audio grid as the assembler needs it, and the defaults of the window mode.
+   *
+   * @param sampleRate output samples per second of the model set
+   * @param latentFrameSamples samples per latent frame (a LIVE hop is a whole number of them)
+   * @param defaultMode the mode of streams whose control record sets none
+   * @param defaultMarginMicros the LIVE margin of streams whose control record sets none
+   */
+  public record AudioGrid(int sampleRate, int latentFrameSamples, WindowMode defaultMode,
+      long defaultMarginMicros) {
+
+    /** The grid of the 16 kHz model sets, tumbling windows. */
+    public static final AudioGrid TUMBLING_16K = new AudioGrid(16_000, 512, WindowMode.TUMBLING,
+        0);
+  }
+
+  /**
+   * Settings on the 16 kHz grid with tumbling windows by default.
+   *
+   * @param durationMicros window length
+   * @param defaultHopMicros default hop
+   * @param graceMicros grace time
+   * @param gapPolicy gap policy
+   * @param idleTimeoutMillis idle timeout, 0 for never
+   * @param prompt default prompt
+   * @param negativePrompt default negative prompt
+   * @param seed global seed
+   * @param steps default Euler steps
+   * @param cfgStrength default guidance strength
+   */
+  public AssemblerSettings(long durationMicros, long defaultHopMicros, long graceMicros,
+      GapPolicy gapPolicy, long idleTimeoutMillis, String prompt, String negativePrompt,
+      long seed, int steps, double cfgStrength) {
+    this(durationMicros, defaultHopMicros, graceMicros, gapPolicy, idleTimeoutMillis, prompt,
+        negativePrompt, seed, steps, cfgStrength, AudioGrid.TUMBLING_16K);
+  }
 
   /**
    * Validates the values.
@@ -51,6 +91,35 @@ public record AssemblerSettings(long durationMicros, long defaultHopMicros, long
   public long hopMicros(StreamControl control) {
     Long hop = control == null ? null : control.getWindowHopMicros();
     return hop != null && hop > 0 && hop <= durationMicros ? hop : defaultHopMicros;
+  }
+
+  /**
+   * The mode of a stream: its control record's, else the default.
+   *
+   * @param control the stream's control record, or null
+   * @return the mode
+   */
+  public WindowMode mode(StreamControl control) {
+    WindowMode mode = control == null ? null : control.getMode();
+    return mode != null ? mode : audio.defaultMode();
+  }
+
+  /**
+   * A stream's timeline from a given origin, with the mode and margin in force.
+   *
+   * @param control the stream's control record, or null
+   * @param originMicros PTS of window 0's start
+   * @return the timeline
+   */
+  public StreamTimeline timeline(StreamControl control, long originMicros) {
+    WindowMode mode = mode(control);
+    Long margin = control == null ? null : control.getMarginMicros();
+    long windowSamples = StreamTimeline.samplesIn(durationMicros, audio.sampleRate());
+    long marginSamples = StreamTimeline.samplesIn(margin != null && margin >= 0 ? margin
+        : audio.defaultMarginMicros(), audio.sampleRate());
+    marginSamples = Math.min(marginSamples, windowSamples - audio.latentFrameSamples());
+    return new StreamTimeline(mode, originMicros, audio.sampleRate(), windowSamples,
+        audio.latentFrameSamples(), mode == WindowMode.LIVE ? marginSamples : 0);
   }
 
   /**

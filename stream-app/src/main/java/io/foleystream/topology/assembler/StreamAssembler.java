@@ -8,7 +8,9 @@ import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.StreamState;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowCompletion;
+import io.foleystream.schemas.WindowGrid;
 import io.foleystream.schemas.WindowTask;
+import io.foleystream.topology.timeline.StreamTimeline;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -131,7 +133,7 @@ final class StreamAssembler {
     List<BufferedChunk> chunks = new ArrayList<>(state.getChunks());
     chunks.add(new BufferedChunk(sequence, chunk.getPtsStartMicros(), chunk.getDurationMicros(),
         chunk.getEndOfStream(), position == null ? -1 : position.getPartition(),
-        position == null ? -1L : position.getOffset()));
+        position == null ? -1L : position.getOffset(), Instant.ofEpochMilli(nowMillis)));
     chunks.sort(Comparator.comparingLong(BufferedChunk::getSequence));
     state.setChunks(chunks);
     state.setAcceptedChunks(state.getAcceptedChunks() + 1);
@@ -182,7 +184,7 @@ final class StreamAssembler {
   }
 
   /** Before window 0: the control record's origin, else the earliest buffered chunk start. */
-  private static void placeOrigin(StreamAssembly state, StreamControl control) {
+  private void placeOrigin(StreamAssembly state, StreamControl control) {
     if (control != null && control.getOriginPtsMicros() != null) {
       state.setOriginMicros(control.getOriginPtsMicros());
       state.setOriginFixed(true);
@@ -194,6 +196,7 @@ final class StreamAssembler {
       state.setOriginMicros(earliest);
     }
     state.setNextWindowStartMicros(state.getOriginMicros());
+    state.setNextWindowOffsetSamples(0L);
   }
 
   /** While stopped: windows that start before {@code untilMicros} are skipped. */
@@ -201,10 +204,8 @@ final class StreamAssembler {
     if (!state.getOriginFixed()) {
       return;
     }
-    long hop = settings.hopMicros(control);
     while (state.getNextWindowStartMicros() < untilMicros) {
-      state.setNextWindowStartMicros(state.getNextWindowStartMicros() + hop);
-      state.setNextWindowIndex(state.getNextWindowIndex() + 1);
+      advance(state, control);
     }
     prune(state);
   }
@@ -232,11 +233,35 @@ final class StreamAssembler {
       }
       emitted.add(task(state, control, start, target, coverage, nowMillis));
       state.setOriginFixed(true);
-      state.setNextWindowStartMicros(start + settings.hopMicros(control));
-      state.setNextWindowIndex(state.getNextWindowIndex() + 1);
+      advance(state, control);
       prune(state);
     }
     return emitted;
+  }
+
+  /**
+   * Where the next window starts on the stream's sample grid. A state stored before the grid was
+   * kept in samples, or on another sample rate, starts from the first sample at or after its
+   * next window's PTS.
+   */
+  private long nextOffsetSamples(StreamAssembly state, StreamTimeline timeline) {
+    Long offset = state.getNextWindowOffsetSamples();
+    Integer rate = state.getGridSampleRate();
+    if (offset != null && rate != null && rate == timeline.sampleRate()) {
+      return offset;
+    }
+    return timeline.sampleAtOrAfter(state.getNextWindowStartMicros());
+  }
+
+  /** Moves the next window one hop on, in samples, so that no rounding accumulates. */
+  private void advance(StreamAssembly state, StreamControl control) {
+    StreamTimeline timeline = settings.timeline(control, state.getOriginMicros());
+    long next = nextOffsetSamples(state, timeline)
+        + timeline.hopSamples(settings.hopMicros(control));
+    state.setNextWindowOffsetSamples(next);
+    state.setGridSampleRate(timeline.sampleRate());
+    state.setNextWindowStartMicros(timeline.micros(next));
+    state.setNextWindowIndex(state.getNextWindowIndex() + 1);
   }
 
   private static boolean allChunksArrived(StreamAssembly state) {
@@ -257,6 +282,7 @@ final class StreamAssembler {
     long end = start + settings.durationMicros();
     List<VideoChunk> chunks = new ArrayList<>();
     List<RecordPosition> sources = new ArrayList<>();
+    List<Instant> received = new ArrayList<>();
     for (BufferedChunk c : state.getChunks()) {
       if (c.getStartMicros() < end && c.getStartMicros() + c.getDurationMicros() > start) {
         VideoChunk chunk = store.get(state.getStreamId(), c.getSequence());
@@ -266,6 +292,8 @@ final class StreamAssembler {
         }
         chunks.add(chunk);
         sources.add(new RecordPosition(videoTopic, c.getPartition(), c.getOffset()));
+        received.add(c.getReceivedAt() != null ? c.getReceivedAt()
+            : Instant.ofEpochMilli(nowMillis));
       }
     }
     WindowCompletion completion;
@@ -275,12 +303,18 @@ final class StreamAssembler {
       completion = coverage.complete() ? WindowCompletion.COMPLETE
           : WindowCompletion.GRACE_EXPIRED;
     }
+    StreamTimeline timeline = settings.timeline(control, state.getOriginMicros());
+    long offset = nextOffsetSamples(state, timeline);
+    long hop = timeline.hopSamples(settings.hopMicros(control));
     return WindowTask.newBuilder()
         .setStreamId(state.getStreamId())
         .setWindowIndex(state.getNextWindowIndex())
         .setWindowStartMicros(start)
         .setWindowDurationMicros(settings.durationMicros())
-        .setHopMicros(settings.hopMicros(control))
+        .setHopMicros(timeline.micros(offset + hop) - start)
+        .setGrid(new WindowGrid(timeline.mode(), timeline.originMicros(), offset, hop,
+            timeline.sampleRate(), timeline.marginSamples()))
+        .setChunkReceivedAt(received)
         .setGeneration(settings.generationSettings(control))
         .setChunks(chunks)
         .setChunkSources(sources)

@@ -2,9 +2,13 @@ package io.foleystream.topology.generator;
 
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.GenerationParameters;
+import io.foleystream.schemas.GeneratorState;
 import io.foleystream.schemas.SampleEncoding;
 import io.foleystream.schemas.VideoChunk;
+import io.foleystream.schemas.WindowGrid;
+import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
+import io.foleystream.topology.timeline.StreamTimeline;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -13,126 +17,267 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * The chunker: cuts a window's waveform into {@link AudioChunk}s aligned to the source chunks.
+ * The chunker: joins a window's audio to what the stream already published and cuts the new
+ * part into {@link AudioChunk}s aligned to the source chunks.
  *
  * <h2>Which part of the window is published</h2>
- * Window k publishes its <em>region</em> {@code [start, start + min(hop, duration))}, so that
- * consecutive windows tile the timeline and every instant is published exactly once; the rest of
- * an overlapping window (hop below the duration) is context for the model and is dropped, the
- * next window's audio taking over. The stream's last window (the one holding the
- * end-of-stream chunk and reaching past its end) publishes up to the stream's end, and nothing
- * after it: a partial last window is generated for the whole duration and cut to what the video
- * covers.
+ * The window's region ({@link StreamTimeline#region}): from where the stream's published audio
+ * ends to the window's start plus its hop (tumbling) or its end minus the decoder margin (live),
+ * or to the stream's end. Every sample of the stream is published once.
+ *
+ * <h2>Joins</h2>
+ * Where the previous window rendered the start of this region too (overlapping windows), this
+ * window begins with a crossfade from that rendering (the previous window's <em>tail</em>, kept
+ * in its {@link GeneratorState}) to its own: sample i of the m faded samples is {@code tail[i]
+ * cos(t) + own[i] sin(t)} with {@code t = (i + 1/2) / m * pi / 2} (equal power, for two
+ * independent tumbling generations), or {@code tail[i] cos^2(t) + own[i] sin^2(t)} in live mode,
+ * where both renderings decode the same latents and differ only by the decoder's edge context
+ * (equal gain, so that nearly equal signals keep their level); computed with {@code StrictMath}
+ * so every JVM gives the same bits. The <em>seam error</em> of a
+ * join is the RMS of the two renderings' difference over the fade divided by the RMS of the
+ * published signal there. Where windows do not overlap (tumbling with the hop equal to the
+ * window) there is no second rendering: the seam error is the step from the previous window's last
+ * sample to this window's first, over the RMS of the signal that follows, and a short de-click
+ * fade ramps that step away ({@code own[i] + (last - own[0]) (m - i) / (m + 1)}); with the
+ * de-click off the published samples are exactly the engine's.
  *
  * <h2>Cuts</h2>
  * The region is cut at every source chunk boundary inside it, so an audio chunk spans exactly the
- * part of one video chunk (or of one gap) that lies in the region. Sample n of a window plays at
- * {@code start + n / rate}; the chunk {@code [a, b)} holds samples {@code ceil((a - start) *
- * rate)} up to (excluding) {@code ceil((b - start) * rate)}, so neighbouring chunks share no
- * sample and miss none; its {@code ptsStartMicros} is the time of its first sample rounded down
+ * part of one video chunk (or of one gap) that lies in the region; a chunk holds the samples from
+ * the first at or after its start to the first at or after its end, so neighbouring chunks share
+ * no sample and miss none; its {@code ptsStartMicros} is the time of its first sample rounded down
  * to the microsecond.
- *
- * <h2>Crossfade</h2>
- * Where windows overlap, window k also generated the first {@code c} of window k+1's region
- * ({@code c} the crossfade length, at most the overlap). That part, the window's <em>tail</em>, is
- * kept (see {@link WindowTails}), and window k+1 begins its region with an equal-power crossfade
- * from the tail to its own audio: sample i of the m faded samples is {@code tail[i] cos(t) +
- * own[i] sin(t)} with {@code t = (i + 1/2) / m * pi / 2}, computed with {@code StrictMath} so
- * every JVM gives the same bits. The first window of a stream, and a window whose predecessor's
- * tail is not the one just before it, start with a hard cut.
  */
 public final class AudioChunker {
 
   private final SampleEncoding encoding;
   private final long crossfadeMicros;
+  private final long declickMicros;
+  private final int latentFrameSamples;
 
   /**
    * @param encoding the payload encoding: PCM_F32LE (exact) or PCM_S16LE
    * @param crossfadeMicros crossfade length where windows overlap, 0 for a hard cut
+   * @param declickMicros de-click fade where tumbling windows meet, 0 for none
+   * @param latentFrameSamples samples per latent frame of the model set
    */
-  public AudioChunker(SampleEncoding encoding, long crossfadeMicros) {
+  public AudioChunker(SampleEncoding encoding, long crossfadeMicros, long declickMicros,
+      int latentFrameSamples) {
     if (encoding == SampleEncoding.FLAC) {
       throw new IllegalArgumentException("FLAC audio chunks are not supported; use PCM_F32LE or"
           + " PCM_S16LE");
     }
-    if (crossfadeMicros < 0) {
-      throw new IllegalArgumentException("negative crossfade: " + crossfadeMicros + " us");
+    if (crossfadeMicros < 0 || declickMicros < 0) {
+      throw new IllegalArgumentException("negative crossfade or de-click: " + crossfadeMicros
+          + " us, " + declickMicros + " us");
     }
     this.encoding = encoding;
     this.crossfadeMicros = crossfadeMicros;
+    this.declickMicros = declickMicros;
+    this.latentFrameSamples = latentFrameSamples;
   }
 
   /**
-   * A change of a stream's tail.
+   * A change of a stream's generator state.
    *
-   * @param tail the new tail, or null to delete the stream's tail (its last window)
+   * @param state the new state, or null to delete the stream's state (its last window)
    */
-  public record TailUpdate(AudioChunk tail) {}
+  public record StateUpdate(GeneratorState state) {}
 
   /**
-   * A window cut into chunks.
+   * A window joined and cut.
    *
    * @param chunks the audio chunks, in time order
-   * @param tailUpdate the stream's new tail, or null when there is nothing to change
+   * @param stateUpdate the stream's new state, or null when there is nothing to change
+   * @param seamError the seam error of the join with the previous window, or NaN when there was
+   *     no join (the stream's first window, or its predecessor's state is unknown)
+   * @param timeline the window's timeline
+   * @param region the part of the stream the window published
    */
-  public record Cut(List<AudioChunk> chunks, TailUpdate tailUpdate) {}
-
-  /** The published part of a window, {@code [startMicros, endMicros)}. */
-  public record Region(long startMicros, long endMicros, boolean lastOfStream) {}
+  public record Cut(List<AudioChunk> chunks, StateUpdate stateUpdate, double seamError,
+      StreamTimeline timeline, StreamTimeline.Region region) {}
 
   /**
-   * The part of a window its audio chunks cover.
+   * The timeline a window lies on: the one its task carries, or for a task written before
+   * tasks carried it, the tumbling timeline its start, index and hop imply.
    *
    * @param task the window
-   * @return the region
+   * @param windowSamples samples the engine generates per window
+   * @param sampleRate the engine's sample rate
+   * @param latentFrameSamples samples per latent frame
+   * @return the timeline
    */
-  public static Region region(WindowTask task) {
-    long start = task.getWindowStartMicros();
-    long end = start + Math.min(task.getHopMicros(), task.getWindowDurationMicros());
-    for (VideoChunk chunk : task.getChunks()) {
-      if (chunk.getEndOfStream()) {
-        long streamEnd = chunk.getPtsStartMicros() + chunk.getDurationMicros();
-        if (streamEnd <= end) {
-          return new Region(start, streamEnd, true);
-        }
-      }
+  public static StreamTimeline timeline(WindowTask task, int windowSamples, int sampleRate,
+      int latentFrameSamples) {
+    WindowGrid grid = task.getGrid();
+    if (grid == null) {
+      long origin = task.getWindowStartMicros() - task.getWindowIndex() * task.getHopMicros();
+      return new StreamTimeline(WindowMode.TUMBLING, origin, sampleRate, windowSamples,
+          latentFrameSamples, 0);
     }
-    return new Region(start, end, false);
+    return new StreamTimeline(grid.getMode(), grid.getOriginMicros(), grid.getSampleRate(),
+        windowSamples, latentFrameSamples, Math.min(grid.getMarginSamples(),
+            windowSamples - latentFrameSamples));
   }
 
   /**
-   * Cuts a window's waveform into audio chunks, crossfading with the previous window's tail.
+   * The window's first sample on its timeline.
+   *
+   * @param task the window
+   * @param timeline its timeline
+   * @return samples from the origin
+   */
+  public static long offsetSamples(WindowTask task, StreamTimeline timeline) {
+    return task.getGrid() != null ? task.getGrid().getOffsetSamples()
+        : timeline.sampleAtOrAfter(task.getWindowStartMicros());
+  }
+
+  private static long hopSamples(WindowTask task, StreamTimeline timeline) {
+    return task.getGrid() != null ? task.getGrid().getHopSamples()
+        : timeline.hopSamples(task.getHopMicros());
+  }
+
+  /**
+   * Whether a stream's state is the one the window follows: left by the window just before it,
+   * on the same timeline, ending inside this window.
+   *
+   * @param task the window
+   * @param timeline its timeline
+   * @param state the stream's latest state, or null
+   * @return true if the window joins to it
+   */
+  public static boolean follows(WindowTask task, StreamTimeline timeline, GeneratorState state) {
+    if (state == null || state.getWindowIndex() != task.getWindowIndex() - 1
+        || state.getOriginMicros() != timeline.originMicros()
+        || state.getSampleRate() != timeline.sampleRate()) {
+      return false;
+    }
+    long offset = offsetSamples(task, timeline);
+    return state.getPublishedEndSamples() >= offset
+        && state.getPublishedEndSamples() < offset + timeline.windowSamples()
+        && state.getWindowOffsetSamples() < offset;
+  }
+
+  /**
+   * Joins a window's waveform to the stream's published audio and cuts it into audio chunks.
    *
    * @param task the window
    * @param waveform mono samples from the window start
+   * @param latent the window's final latent (kept in live mode), or null
    * @param sampleRate samples per second
    * @param parameters the generation parameters to stamp on every chunk
    * @param generatedAt when generation finished
-   * @param previousTail the stream's latest tail, or null
-   * @return the chunks and the stream's new tail
+   * @param previous the stream's latest state, or null
+   * @return the chunks, the stream's new state and the seam error
    */
-  public Cut cut(WindowTask task, float[] waveform, int sampleRate, GenerationParameters parameters,
-      Instant generatedAt, AudioChunk previousTail) {
-    Region region = region(task);
-    float[] samples = crossfaded(task, waveform, previousTail);
-    TreeSet<Long> cuts = new TreeSet<>();
-    cuts.add(region.startMicros());
-    cuts.add(region.endMicros());
+  public Cut cut(WindowTask task, float[] waveform, float[] latent, int sampleRate,
+      GenerationParameters parameters, Instant generatedAt, GeneratorState previous) {
+    StreamTimeline timeline = timeline(task, waveform.length, sampleRate, latentFrameSamples);
+    long offset = offsetSamples(task, timeline);
+    boolean joins = follows(task, timeline, previous);
+    StreamTimeline.Region region = timeline.region(offset, hopSamples(task, timeline),
+        joins ? previous.getPublishedEndSamples() : null, streamEnd(task));
+    int from = (int) (region.startSamples() - offset);
+    int to = (int) (region.endSamples() - offset);
+    float[] published = java.util.Arrays.copyOfRange(waveform, from, to);
+    double seam = Double.NaN;
+    if (joins && published.length > 0) {
+      float[] tail = floats(previous.getTail());
+      seam = tail.length > 0
+          ? crossfade(tail, published, timeline.mode() == WindowMode.LIVE)
+          : declick(previous.getLastSample(), published, sampleRate);
+    }
+    List<AudioChunk> out = chunks(task, timeline, region, published, sampleRate, parameters,
+        generatedAt);
+    return new Cut(out, stateUpdate(task, timeline, offset, region, waveform, published, latent),
+        seam, timeline, region);
+  }
+
+  private static Long streamEnd(WindowTask task) {
     for (VideoChunk chunk : task.getChunks()) {
-      addInside(cuts, chunk.getPtsStartMicros(), region);
-      addInside(cuts, chunk.getPtsStartMicros() + chunk.getDurationMicros(), region);
+      if (chunk.getEndOfStream()) {
+        return chunk.getPtsStartMicros() + chunk.getDurationMicros();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Fades from the tail into the published samples in place; returns the seam error. Two
+   * renderings of the same latents are nearly the same signal, so they are faded with gains that
+   * sum to one ({@code cos^2}, {@code sin^2}); independent generations with gains whose squares
+   * sum to one (equal power).
+   */
+  private static double crossfade(float[] tail, float[] published, boolean sameLatents) {
+    int m = Math.min(tail.length, published.length);
+    double diff = 0;
+    double signal = 0;
+    for (int i = 0; i < m; i++) {
+      double t = (i + 0.5) / m * (Math.PI / 2);
+      double from = StrictMath.cos(t);
+      double to = StrictMath.sin(t);
+      if (sameLatents) {
+        from *= from;
+        to *= to;
+      }
+      float own = published[i];
+      published[i] = (float) (tail[i] * from + own * to);
+      diff += (tail[i] - own) * (double) (tail[i] - own);
+      signal += published[i] * (double) published[i];
+    }
+    return ratio(diff, signal);
+  }
+
+  /**
+   * Measures the step where tumbling windows meet and, with the de-click on, ramps it away over
+   * the fade's first samples; returns the step over the RMS of what follows it.
+   */
+  private double declick(Float last, float[] published, int sampleRate) {
+    if (last == null) {
+      return Double.NaN;
+    }
+    float step = last - published[0];
+    int window = (int) Math.min(published.length,
+        Math.max(1, crossfadeMicros * sampleRate / 1_000_000L));
+    double signal = 0;
+    for (int i = 0; i < window; i++) {
+      signal += published[i] * (double) published[i];
+    }
+    double error = ratio(step * (double) step * window, signal);
+    int m = (int) Math.min(published.length, declickMicros * sampleRate / 1_000_000L);
+    for (int i = 0; i < m; i++) {
+      published[i] = published[i] + step * (m - i) / (m + 1);
+    }
+    return error;
+  }
+
+  private static double ratio(double squaredDiff, double squaredSignal) {
+    if (squaredDiff == 0) {
+      return 0;
+    }
+    return squaredSignal == 0 ? Double.POSITIVE_INFINITY : Math.sqrt(squaredDiff / squaredSignal);
+  }
+
+  private List<AudioChunk> chunks(WindowTask task, StreamTimeline timeline,
+      StreamTimeline.Region region, float[] published, int sampleRate,
+      GenerationParameters parameters, Instant generatedAt) {
+    TreeSet<Long> cuts = new TreeSet<>();
+    cuts.add(region.startSamples());
+    cuts.add(region.endSamples());
+    for (VideoChunk chunk : task.getChunks()) {
+      addInside(cuts, timeline.sampleAtOrAfter(chunk.getPtsStartMicros()), region);
+      addInside(cuts, timeline.sampleAtOrAfter(chunk.getPtsStartMicros()
+          + chunk.getDurationMicros()), region);
     }
     List<Long> points = new ArrayList<>(cuts);
     List<AudioChunk> out = new ArrayList<>();
-    long start = task.getWindowStartMicros();
     for (int i = 0; i + 1 < points.size(); i++) {
-      int from = sampleAt(points.get(i) - start, sampleRate, samples.length);
-      int to = sampleAt(points.get(i + 1) - start, sampleRate, samples.length);
-      if (to <= from) {
-        continue;
+      int from = (int) (points.get(i) - region.startSamples());
+      int to = (int) (points.get(i + 1) - region.startSamples());
+      if (to > from) {
+        out.add(chunk(task, out.size(), timeline.micros(points.get(i)), published, from, to,
+            sampleRate, parameters, generatedAt));
       }
-      out.add(chunk(task, out.size(), start + Math.floorDiv(from * 1_000_000L, sampleRate),
-          samples, from, to, sampleRate, parameters, generatedAt));
     }
     for (AudioChunk chunk : out) {
       chunk.setChunkCount(out.size());
@@ -140,8 +285,7 @@ public final class AudioChunker {
     if (region.lastOfStream() && !out.isEmpty()) {
       out.get(out.size() - 1).setEndOfStream(true);
     }
-    return new Cut(out, tailUpdate(task, region, waveform, sampleRate, parameters,
-        generatedAt));
+    return out;
   }
 
   private AudioChunk chunk(WindowTask task, int index, long ptsMicros, float[] samples, int from,
@@ -163,61 +307,61 @@ public final class AudioChunker {
         .build();
   }
 
-  /** The waveform with the previous window's tail faded into its start, when there is one. */
-  private static float[] crossfaded(WindowTask task, float[] waveform, AudioChunk tail) {
-    if (tail == null || tail.getWindowIndex() != task.getWindowIndex() - 1
-        || tail.getPtsStartMicros() != task.getWindowStartMicros()) {
-      return waveform;
+  /**
+   * The stream's state after this window: where its published audio ends, its own rendering of
+   * the next {@code min(crossfade, what it rendered past its region)} samples, its last published
+   * sample, and in live mode its latent. The last window deletes the state; a tumbling window
+   * that neither overlaps the next nor de-clicks changes nothing, as no later window would read
+   * it.
+   */
+  private StateUpdate stateUpdate(WindowTask task, StreamTimeline timeline, long offset,
+      StreamTimeline.Region region, float[] waveform, float[] published, float[] latent) {
+    if (region.lastOfStream()) {
+      return new StateUpdate(null);
     }
-    ByteBuffer bytes = tail.getPayload().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    float[] previous = new float[bytes.remaining() / 4];
-    bytes.asFloatBuffer().get(previous);
-    int m = Math.min(previous.length, waveform.length);
-    float[] out = waveform.clone();
-    for (int i = 0; i < m; i++) {
-      double t = (i + 0.5) / m * (Math.PI / 2);
-      out[i] = (float) (previous[i] * StrictMath.cos(t) + waveform[i] * StrictMath.sin(t));
+    boolean live = timeline.mode() == WindowMode.LIVE;
+    int end = (int) (region.endSamples() - offset);
+    long fade = crossfadeMicros * timeline.sampleRate() / 1_000_000L;
+    int tail = (int) Math.max(0, Math.min(fade, waveform.length - end));
+    if (!live && tail == 0 && declickMicros == 0) {
+      return null;
     }
-    return out;
+    GeneratorState.Builder state = GeneratorState.newBuilder()
+        .setStreamId(task.getStreamId())
+        .setWindowIndex(task.getWindowIndex())
+        .setMode(timeline.mode())
+        .setOriginMicros(timeline.originMicros())
+        .setSampleRate(timeline.sampleRate())
+        .setWindowOffsetSamples(offset)
+        .setPublishedEndSamples(region.endSamples())
+        .setTail(encodeFloats(waveform, end, end + tail))
+        .setLastSample(published.length == 0 ? null : published[published.length - 1])
+        .setLatentFrames(0)
+        .setLatent(ByteBuffer.allocate(0));
+    if (live && latent != null) {
+      state.setLatentFrames((int) (timeline.windowSamples() / latentFrameSamples));
+      state.setLatent(encodeFloats(latent, 0, latent.length));
+    }
+    return new StateUpdate(state.build());
   }
 
   /**
-   * The window's tail: the first {@code min(crossfade, overlap)} of the next window's region, as
-   * this window generated it (float samples, exact). The last window deletes the stream's tail;
-   * a window that does not overlap the next changes nothing.
+   * The floats of a little-endian float32 payload.
+   *
+   * @param bytes the payload
+   * @return the samples
    */
-  private TailUpdate tailUpdate(WindowTask task, Region region, float[] waveform, int sampleRate,
-      GenerationParameters parameters, Instant generatedAt) {
-    if (region.lastOfStream()) {
-      return new TailUpdate(null);
-    }
-    long hop = task.getHopMicros();
-    long length = Math.min(crossfadeMicros, task.getWindowDurationMicros() - hop);
-    if (length <= 0) {
-      return null;
-    }
-    int from = sampleAt(hop, sampleRate, waveform.length);
-    int to = sampleAt(hop + length, sampleRate, waveform.length);
-    if (to <= from) {
-      return null;
-    }
-    AudioChunk tail = chunk(task, 0, task.getWindowStartMicros() + hop, waveform, from, to,
-        sampleRate, parameters, generatedAt);
-    tail.setSampleEncoding(SampleEncoding.PCM_F32LE);
-    tail.setPayload(encodeFloats(waveform, from, to));
-    return new TailUpdate(tail);
+  public static float[] floats(ByteBuffer bytes) {
+    ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    float[] out = new float[b.remaining() / 4];
+    b.asFloatBuffer().get(out);
+    return out;
   }
 
-  private static void addInside(TreeSet<Long> cuts, long t, Region region) {
-    if (t > region.startMicros() && t < region.endMicros()) {
-      cuts.add(t);
+  private static void addInside(TreeSet<Long> cuts, long sample, StreamTimeline.Region region) {
+    if (sample > region.startSamples() && sample < region.endSamples()) {
+      cuts.add(sample);
     }
-  }
-
-  /** The first sample at or after {@code offsetMicros} from the window start. */
-  private static int sampleAt(long offsetMicros, int sampleRate, int limit) {
-    long n = -Math.floorDiv(-offsetMicros * sampleRate, 1_000_000L);
-    return (int) Math.max(0, Math.min(limit, n));
   }
 
   private static ByteBuffer encodeFloats(float[] samples, int from, int to) {

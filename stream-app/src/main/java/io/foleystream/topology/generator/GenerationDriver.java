@@ -1,6 +1,6 @@
 package io.foleystream.topology.generator;
 
-import io.foleystream.schemas.AudioChunk;
+import io.foleystream.schemas.GeneratorState;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.schemas.serde.AvroSerdeException;
 import io.foleystream.topology.operations.PipelineMetrics;
@@ -294,12 +294,12 @@ public final class GenerationDriver implements Runnable {
   }
 
   private List<GenerationStep.Outcome> runOnWorker(List<WindowTask> tasks,
-      Function<WindowTask, AudioChunk> committedTails) throws ExecutionException {
+      Function<WindowTask, GeneratorState> committedStates) throws ExecutionException {
     if (tasks.isEmpty()) {
       return List.of();
     }
     Future<List<GenerationStep.Outcome>> future = worker.submit(() -> step.generate(tasks,
-        committedTails));
+        committedStates));
     while (true) {
       try {
         return future.get(BUSY_POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -358,8 +358,13 @@ public final class GenerationDriver implements Runnable {
     }
     for (PendingWindow p : batch) {
       GenerationStep.Outcome o = p.task() == null ? null : outcomes.get(p.task());
-      if (o != null && o.tailUpdate() != null && offsets.containsKey(p.partition())) {
-        tails.put(p.record().partition(), p.task().getStreamId(), o.tailUpdate().tail());
+      if (o != null && offsets.containsKey(p.partition())) {
+        if (o.stateUpdate() != null) {
+          tails.put(p.record().partition(), p.task().getStreamId(), o.stateUpdate().state());
+        }
+        long committedAt = clock.getAsLong();
+        o.completedChunks().forEach(received -> metrics.chunkLatency(p.task().getStreamId(),
+            (committedAt - received.toEpochMilli()) * 1_000_000L));
       }
     }
     metrics.windowsGenerated(windows);

@@ -2,7 +2,9 @@ package io.foleystream.topology.generator;
 
 import io.foleystream.media.MediaException;
 import io.foleystream.schemas.AudioChunk;
+import io.foleystream.schemas.GeneratorState;
 import io.foleystream.schemas.WindowTask;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 
@@ -21,20 +23,24 @@ public interface GenerationStep {
    * @param tailUpdate the stream's new state, or null for no change
    * @param badChunks chunks that could not be decoded, to dead-letter
    * @param failure why the window itself cannot be generated (to dead-letter), or null
+   * @param completedChunks when each chunk whose last sample this window published was
+   *     received: their latency ends when the window commits
    */
-  record Outcome(WindowTask task, List<AudioChunk> audio, AudioChunker.TailUpdate tailUpdate,
-      List<WindowFeaturizer.BadChunk> badChunks, Exception failure) {}
+  record Outcome(WindowTask task, List<AudioChunk> audio, AudioChunker.StateUpdate stateUpdate,
+      List<WindowFeaturizer.BadChunk> badChunks, Exception failure,
+      List<Instant> completedChunks) {}
 
   /**
    * Generates a batch.
    *
    * @param tasks the windows; a stream's windows in their order
-   * @param committedTails a window's stream's latest committed state (see {@link WindowTails}),
-   *     or null
+   * @param committedStates a window's stream's latest committed state (see {@link
+   *     WindowTails}), or null
    * @return one outcome per window, in the same order
    * @throws MediaException if decoding fails for a reason that is not a chunk's fault
    * @throws PayloadFetcher.PayloadException if a payload cannot be fetched for now
    */
-  List<Outcome> generate(List<WindowTask> tasks, Function<WindowTask, AudioChunk> committedTails)
+  List<Outcome> generate(List<WindowTask> tasks,
+      Function<WindowTask, GeneratorState> committedStates)
       throws MediaException, PayloadFetcher.PayloadException;
 }

@@ -2,6 +2,7 @@ package io.foleystream.topology.generator;
 
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.DeadLetter;
+import io.foleystream.schemas.GeneratorState;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.operations.PipelineMetrics;
@@ -19,7 +20,7 @@ import org.slf4j.MDC;
 
 /**
  * Turns what the generation step made of a window into the records of the batch's transaction:
- * audio chunks, the stream's state update, and dead letters (of the window task itself, or of a
+ * audio chunks, the stream's generator state update, and dead letters (of the window task itself, or of a
  * chunk inside it that does not decode).
  */
 public final class OutputRecords {
@@ -28,7 +29,8 @@ public final class OutputRecords {
 
   /** The serdes and codecs of the generator's records. */
   public record Codecs(Deserializer<WindowTask> tasks, Serializer<AudioChunk> audio,
-      Serializer<DeadLetter> deadLetters, Serializer<VideoChunk> chunks) {}
+      Serializer<DeadLetter> deadLetters, Serializer<VideoChunk> chunks,
+      Serializer<GeneratorState> states) {}
 
   private final TopicNames topics;
   private final Codecs codecs;
@@ -82,10 +84,10 @@ public final class OutputRecords {
       out.add(new ProducerRecord<>(topics.audio(), null, timestamp(record), key,
           codecs.audio().serialize(topics.audio(), chunk)));
     }
-    if (outcome.tailUpdate() != null) {
-      AudioChunk tail = outcome.tailUpdate().tail();
+    if (outcome.stateUpdate() != null) {
+      GeneratorState state = outcome.stateUpdate().state();
       out.add(new ProducerRecord<>(topics.windowTails(), record.partition(), key,
-          tail == null ? null : codecs.audio().serialize(topics.windowTails(), tail)));
+          state == null ? null : codecs.states().serialize(topics.windowTails(), state)));
     }
     try (MDC.MDCCloseable s = MDC.putCloseable("streamId", task.getStreamId());
         MDC.MDCCloseable w = MDC.putCloseable("window", String.valueOf(task.getWindowIndex()))) {

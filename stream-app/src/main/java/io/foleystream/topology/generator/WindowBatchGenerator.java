@@ -1,21 +1,27 @@
 package io.foleystream.topology.generator;
 
 import io.foleystream.inference.FoleyEngine;
+import io.foleystream.inference.GeneratedWindow;
+import io.foleystream.inference.LatentPrefix;
 import io.foleystream.inference.GenerationListener;
 import io.foleystream.inference.InitialNoise;
 import io.foleystream.inference.InvalidInputException;
 import io.foleystream.inference.WindowInput;
 import io.foleystream.media.MediaException;
-import io.foleystream.schemas.AudioChunk;
+import io.foleystream.schemas.GeneratorState;
 import io.foleystream.schemas.GapPolicy;
 import io.foleystream.schemas.GenerationParameters;
 import io.foleystream.schemas.GenerationSettings;
+import io.foleystream.schemas.VideoChunk;
+import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
+import io.foleystream.topology.timeline.StreamTimeline;
 import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.records.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +34,8 @@ import org.slf4j.MDC;
 /**
  * The generation stage's work on one batch of windows: featurize each window, generate all of
  * them in as few engine calls as their settings allow (one per distinct steps and guidance
- * strength), and cut each waveform into audio chunks.
+ * strength, and one per round where a live stream has several windows in the batch, each
+ * continuing the latent of the one before), and join and cut each waveform into audio chunks.
  *
  * <p>A window's noise seed comes from {@link WindowSeeds}; the engine's output does not depend on
  * the batch a window is in, so the audio of a window is the same however it is batched.
@@ -62,7 +69,7 @@ public final class WindowBatchGenerator implements GenerationStep {
 
   @Override
   public List<Outcome> generate(List<WindowTask> tasks,
-      Function<WindowTask, AudioChunk> committedTails)
+      Function<WindowTask, GeneratorState> committedStates)
       throws MediaException, PayloadFetcher.PayloadException {
     long batchStart = System.nanoTime();
     long batchStartMillis = System.currentTimeMillis();
@@ -90,47 +97,128 @@ public final class WindowBatchGenerator implements GenerationStep {
         features.put(task, result);
       }
     }
-    Map<WindowTask, float[]> audio = new LinkedHashMap<>();
-    Map<List<Object>, List<WindowTask>> groups = new LinkedHashMap<>();
-    for (WindowTask task : features.keySet()) {
-      if (silent(task)) {
-        audio.put(task, new float[engine.samplesPerWindow()]);
-      } else {
+    Map<String, GeneratorState> states = new HashMap<>();
+    Map<WindowTask, Outcome> outcomes = new HashMap<>();
+    long generated = 0;
+    int windows = 0;
+    for (List<WindowTask> round : rounds(features.keySet())) {
+      Map<WindowTask, GeneratedWindow> audio = new LinkedHashMap<>();
+      Map<WindowTask, LatentPrefix> prefixes = new HashMap<>();
+      Map<List<Object>, List<WindowTask>> groups = new LinkedHashMap<>();
+      for (WindowTask task : round) {
+        GeneratorState state = states.containsKey(task.getStreamId())
+            ? states.get(task.getStreamId()) : committedStates.apply(task);
+        states.put(task.getStreamId(), state);
+        if (silent(task)) {
+          audio.put(task, new GeneratedWindow(new float[engine.samplesPerWindow()],
+              new float[engine.latentFrames() * engine.latentDim()]));
+          continue;
+        }
+        LatentPrefix prefix = prefix(task, state);
+        if (prefix != null) {
+          prefixes.put(task, prefix);
+        }
         GenerationSettings g = task.getGeneration();
         groups.computeIfAbsent(List.of(g.getSteps(), g.getCfgStrength()), k -> new ArrayList<>())
             .add(task);
       }
-    }
-    long generated = 0;
-    for (List<WindowTask> group : groups.values()) {
-      generated += generateGroup(group, features, audio, failures);
-    }
-    Instant now = Instant.now();
-    List<Outcome> outcomes = new ArrayList<>();
-    // A stream's windows come in order; a later window of the batch fades from an earlier one.
-    Map<String, AudioChunker.TailUpdate> batchTails = new HashMap<>();
-    for (WindowTask task : tasks) {
-      WindowFeaturizer.Result result = features.get(task);
-      List<WindowFeaturizer.BadChunk> bad = result == null ? List.of() : result.badChunks();
-      float[] waveform = audio.get(task);
-      if (waveform == null) {
-        outcomes.add(new Outcome(task, List.of(), null, bad, failures.get(task)));
-      } else {
-        AudioChunker.TailUpdate earlier = batchTails.get(task.getStreamId());
-        AudioChunk tail = earlier != null ? earlier.tail() : committedTails.apply(task);
-        AudioChunker.Cut cut = chunker.cut(task, waveform, engine.sampleRate(), parameters(task),
-            now, tail);
-        if (cut.tailUpdate() != null) {
-          batchTails.put(task.getStreamId(), cut.tailUpdate());
+      for (List<WindowTask> group : groups.values()) {
+        generated += generateGroup(group, features, prefixes, audio, failures);
+      }
+      Instant now = Instant.now();
+      for (WindowTask task : round) {
+        GeneratedWindow window = audio.get(task);
+        if (window == null) {
+          continue;
         }
-        outcomes.add(new Outcome(task, cut.chunks(), cut.tailUpdate(), bad, null));
+        windows++;
+        AudioChunker.Cut cut = chunker.cut(task, window.waveform(), window.latent(),
+            engine.sampleRate(), parameters(task), now, states.get(task.getStreamId()));
+        if (cut.stateUpdate() != null) {
+          states.put(task.getStreamId(), cut.stateUpdate().state());
+        }
+        if (!Double.isNaN(cut.seamError())) {
+          metrics.seamError(cut.seamError());
+        }
+        outcomes.put(task, new Outcome(task, cut.chunks(), cut.stateUpdate(),
+            features.get(task).badChunks(), null, completedChunks(task, cut)));
       }
     }
-    double audioSeconds = audio.size() * engine.modelSet().manifest().durationS();
-    metrics.batch(audio.size(), audioSeconds, System.nanoTime() - batchStart);
+    List<Outcome> out = new ArrayList<>();
+    for (WindowTask task : tasks) {
+      Outcome outcome = outcomes.get(task);
+      if (outcome == null) {
+        WindowFeaturizer.Result result = features.get(task);
+        outcome = new Outcome(task, List.of(), null,
+            result == null ? List.of() : result.badChunks(), failures.get(task), List.of());
+      }
+      out.add(outcome);
+    }
+    double audioSeconds = windows * engine.modelSet().manifest().durationS();
+    metrics.batch(windows, audioSeconds, System.nanoTime() - batchStart);
     LOG.debug("batch of {} window(s) in {} ms ({} ms generating)", tasks.size(),
         (System.nanoTime() - batchStart) / 1_000_000, generated / 1_000_000);
-    return outcomes;
+    return out;
+  }
+
+  /**
+   * The batch's windows in rounds that can be generated together: a live window continues the
+   * latent of its stream's window before it, so a stream's second live window in the batch
+   * waits for the round after its first. Other windows go in the first round.
+   */
+  private static List<List<WindowTask>> rounds(Collection<WindowTask> tasks) {
+    List<List<WindowTask>> rounds = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (WindowTask task : tasks) {
+      int earlier = seen.merge(task.getStreamId(), 1, Integer::sum) - 1;
+      int round = live(task) ? earlier : 0;
+      while (rounds.size() <= round) {
+        rounds.add(new ArrayList<>());
+      }
+      rounds.get(round).add(task);
+    }
+    return rounds;
+  }
+
+  private static boolean live(WindowTask task) {
+    return task.getGrid() != null && task.getGrid().getMode() == WindowMode.LIVE;
+  }
+
+  /** The known leading latent frames of a live window that follows its stream's state. */
+  private LatentPrefix prefix(WindowTask task, GeneratorState state) {
+    if (!live(task) || state == null || state.getLatentFrames() == 0) {
+      return null;
+    }
+    StreamTimeline timeline = AudioChunker.timeline(task, engine.samplesPerWindow(),
+        engine.sampleRate(), engine.samplesPerLatentFrame());
+    if (!AudioChunker.follows(task, timeline, state)
+        || state.getLatentFrames() != engine.latentFrames()) {
+      return null;
+    }
+    long shift = AudioChunker.offsetSamples(task, timeline) - state.getWindowOffsetSamples();
+    if (shift % engine.samplesPerLatentFrame() != 0) {
+      return null;
+    }
+    return LatentPrefix.continuing(AudioChunker.floats(state.getLatent()), engine.latentDim(),
+        timeline.latentFrames(shift));
+  }
+
+  /**
+   * When each chunk whose last sample this window published was received: the latency from a
+   * chunk to its audio ends when this window commits.
+   */
+  private static List<Instant> completedChunks(WindowTask task, AudioChunker.Cut cut) {
+    List<Instant> received = new ArrayList<>();
+    StreamTimeline.Region region = cut.region();
+    for (int i = 0; i < task.getChunks().size() && i < task.getChunkReceivedAt().size(); i++) {
+      VideoChunk chunk = task.getChunks().get(i);
+      long end = cut.timeline().sampleAtOrAfter(chunk.getPtsStartMicros()
+          + chunk.getDurationMicros());
+      if (end > region.startSamples() && end <= region.endSamples()) {
+        received.add(task.getChunkReceivedAt().get(i));
+      }
+    }
+    return received;
   }
 
   private static boolean silent(WindowTask task) {
@@ -139,7 +227,8 @@ public final class WindowBatchGenerator implements GenerationStep {
 
   /** Generates windows that share steps and guidance in one call; returns the nanoseconds. */
   private long generateGroup(List<WindowTask> group, Map<WindowTask, WindowFeaturizer.Result>
-      features, Map<WindowTask, float[]> audio, Map<WindowTask, Exception> failures) {
+      features, Map<WindowTask, LatentPrefix> prefixes, Map<WindowTask, GeneratedWindow> audio,
+      Map<WindowTask, Exception> failures) {
     GenerationSettings first = group.get(0).getGeneration();
     io.foleystream.inference.GenerationSettings settings;
     try {
@@ -153,12 +242,13 @@ public final class WindowBatchGenerator implements GenerationStep {
     for (WindowTask task : group) {
       GenerationSettings g = task.getGeneration();
       inputs.add(new WindowInput(features.get(task).features(), textOrNull(g.getPrompt()),
-          textOrNull(g.getNegativePrompt()), new InitialNoise.Seeded(seed(task))));
+          textOrNull(g.getNegativePrompt()), new InitialNoise.Seeded(seed(task)),
+          prefixes.get(task)));
     }
     long start = System.nanoTime();
-    List<float[]> waveforms;
+    List<GeneratedWindow> generated;
     try {
-      waveforms = engine.generate(inputs, settings, GenerationListener.NONE);
+      generated = engine.generateWindows(inputs, settings, GenerationListener.NONE);
     } catch (InvalidInputException e) {
       if (group.size() == 1) {
         failures.put(group.get(0), new UngeneratableWindowException(e.getMessage(), e));
@@ -166,14 +256,14 @@ public final class WindowBatchGenerator implements GenerationStep {
       }
       long spent = System.nanoTime() - start;
       for (WindowTask task : group) {
-        spent += generateGroup(List.of(task), features, audio, failures);
+        spent += generateGroup(List.of(task), features, prefixes, audio, failures);
       }
       return spent;
     }
     long nanos = System.nanoTime() - start;
     metrics.generationCall(nanos);
     for (int i = 0; i < group.size(); i++) {
-      audio.put(group.get(i), waveforms.get(i));
+      audio.put(group.get(i), generated.get(i));
       metrics.time(PipelineMetrics.Stage.GENERATION, nanos);
     }
     return nanos;

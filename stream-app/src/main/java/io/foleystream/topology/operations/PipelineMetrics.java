@@ -153,6 +153,53 @@ public final class PipelineMetrics {
   }
 
   /**
+   * Records the seam error of one join between windows (see the generator's chunker).
+   *
+   * @param error the RMS of the two renderings' difference over the RMS of the published
+   *     signal; for windows that do not overlap, the step between them over the signal's RMS
+   */
+  public void seamError(double error) {
+    seamErrors().record(Double.isInfinite(error) ? Double.MAX_VALUE : error);
+  }
+
+  /**
+   * The seam errors of the joins so far.
+   *
+   * @return the summary (count, mean, max)
+   */
+  public DistributionSummary seamErrors() {
+    return DistributionSummary.builder("foleystream.seam.error")
+        .description("Seam error per join of two windows: RMS of the two renderings' difference"
+            + " over the crossfade divided by the RMS of the published signal there (tumbling"
+            + " windows: the step between them over the signal's RMS)")
+        .publishPercentiles(0.5, 0.95).register(registry);
+  }
+
+  /**
+   * Records the latency of one chunk: from its consumption by the assembler to the commit of the
+   * audio covering its last sample.
+   *
+   * @param streamId the chunk's stream
+   * @param nanos the latency
+   */
+  public void chunkLatency(String streamId, long nanos) {
+    chunkLatency(streamId).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The chunk latency timer of a stream.
+   *
+   * @param streamId the stream
+   * @return its timer (percentiles 0.5 and 0.95)
+   */
+  public Timer chunkLatency(String streamId) {
+    return Timer.builder("foleystream.chunk.latency").tag("stream", streamId)
+        .description("From a video chunk's consumption to the commit of the audio covering its "
+            + "last sample")
+        .publishPercentiles(0.5, 0.95).register(registry);
+  }
+
+  /**
    * The real-time factor of the last batch.
    *
    * @return audio seconds per wall-clock second

@@ -9,9 +9,12 @@ import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.GapPolicy;
 import io.foleystream.schemas.GenerationParameters;
 import io.foleystream.schemas.GenerationSettings;
+import io.foleystream.schemas.GeneratorState;
 import io.foleystream.schemas.SampleEncoding;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowCompletion;
+import io.foleystream.schemas.WindowGrid;
+import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -63,8 +66,8 @@ class AudioChunkerTest {
       chunks.add(chunk(4 + i, 8 * S + i * 2 * S, 2 * S, false));
     }
     float[] wave = ramp(128_000);
-    List<AudioChunk> out = new AudioChunker(SampleEncoding.PCM_F32LE, 0).cut(
-        task(1, 8 * S, 8 * S, chunks), wave, 16_000, PARAMS, Instant.EPOCH, null).chunks();
+    List<AudioChunk> out = new AudioChunker(SampleEncoding.PCM_F32LE, 0, 0, 512).cut(
+        task(1, 8 * S, 8 * S, chunks), wave, null, 16_000, PARAMS, Instant.EPOCH, null).chunks();
     assertEquals(4, out.size());
     int at = 0;
     for (int i = 0; i < 4; i++) {
@@ -87,8 +90,8 @@ class AudioChunkerTest {
     List<VideoChunk> chunks = List.of(chunk(0, 0, 1_033_333, false),
         chunk(1, 1_033_333, 3_000_000, false), chunk(2, 4_033_333, 3_966_667, false));
     float[] wave = ramp(352_800);
-    List<AudioChunk> out = new AudioChunker(SampleEncoding.PCM_F32LE, 0).cut(
-        task(0, 0, 8 * S, chunks), wave, 44_100, PARAMS, Instant.EPOCH, null).chunks();
+    List<AudioChunk> out = new AudioChunker(SampleEncoding.PCM_F32LE, 0, 0, 512).cut(
+        task(0, 0, 8 * S, chunks), wave, null, 44_100, PARAMS, Instant.EPOCH, null).chunks();
     assertEquals(3, out.size());
     int total = 0;
     for (AudioChunk a : out) {
@@ -103,8 +106,8 @@ class AudioChunkerTest {
   void theLastWindowStopsAtTheEndOfTheStreamAndIsMarked() {
     List<VideoChunk> chunks = List.of(chunk(12, 24 * S, 2 * S, false),
         chunk(13, 26 * S, 2 * S, false), chunk(14, 28 * S, 2 * S, true));
-    List<AudioChunk> out = new AudioChunker(SampleEncoding.PCM_F32LE, 0).cut(
-        task(3, 24 * S, 8 * S, chunks), ramp(128_000), 16_000, PARAMS, Instant.EPOCH, null)
+    List<AudioChunk> out = new AudioChunker(SampleEncoding.PCM_F32LE, 0, 0, 512).cut(
+        task(3, 24 * S, 8 * S, chunks), ramp(128_000), null, 16_000, PARAMS, Instant.EPOCH, null)
         .chunks();
     assertEquals(3, out.size());
     assertEquals(30 * S, out.get(2).getPtsStartMicros() + out.get(2).getDurationMicros());
@@ -116,8 +119,8 @@ class AudioChunkerTest {
   void anOverlappingWindowPublishesOnlyItsHop() {
     List<VideoChunk> chunks = List.of(chunk(2, 4 * S, 2 * S, false), chunk(3, 6 * S, 2 * S,
         false), chunk(4, 8 * S, 2 * S, false), chunk(5, 10 * S, 2 * S, false));
-    List<AudioChunk> out = new AudioChunker(SampleEncoding.PCM_F32LE, 0).cut(
-        task(1, 4 * S, 4 * S, chunks), ramp(128_000), 16_000, PARAMS, Instant.EPOCH, null)
+    List<AudioChunk> out = new AudioChunker(SampleEncoding.PCM_F32LE, 0, 0, 512).cut(
+        task(1, 4 * S, 4 * S, chunks), ramp(128_000), null, 16_000, PARAMS, Instant.EPOCH, null)
         .chunks();
     assertEquals(2, out.size());
     assertEquals(4 * S, out.get(0).getPtsStartMicros());
@@ -129,14 +132,14 @@ class AudioChunkerTest {
     float[] wave = new float[128_000];
     wave[0] = 2f;
     wave[1] = -0.5f;
-    List<AudioChunk> out = new AudioChunker(SampleEncoding.PCM_S16LE, 0).cut(
-        task(0, 0, 8 * S, List.of(chunk(0, 0, 8 * S, false))), wave, 16_000, PARAMS,
+    List<AudioChunk> out = new AudioChunker(SampleEncoding.PCM_S16LE, 0, 0, 512).cut(
+        task(0, 0, 8 * S, List.of(chunk(0, 0, 8 * S, false))), wave, null, 16_000, PARAMS,
         Instant.EPOCH, null).chunks();
     ByteBuffer b = out.get(0).getPayload().duplicate().order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(256_000, b.remaining());
     assertEquals(32767, b.getShort());
     assertEquals(-16383, b.getShort(), "-16383.5 rounds half up");
-    assertThrows(IllegalArgumentException.class, () -> new AudioChunker(SampleEncoding.FLAC, 0));
+    assertThrows(IllegalArgumentException.class, () -> new AudioChunker(SampleEncoding.FLAC, 0, 0, 512));
   }
 
   private static List<VideoChunk> twoSecondChunks(long from, long to, long endOfStreamAt) {
@@ -155,17 +158,18 @@ class AudioChunkerTest {
 
   @Test
   void overlappingWindowsCrossfadeWithEqualPowerFromTheTailOfTheWindowBefore() {
-    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000);
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 0, 512);
     AudioChunker.Cut first = chunker.cut(task(0, 0, 4 * S, twoSecondChunks(0, 8 * S, -1)),
-        constant(1f), 16_000, PARAMS, Instant.EPOCH, null);
-    AudioChunk tail = first.tailUpdate().tail();
-    assertEquals(4 * S, tail.getPtsStartMicros(), "the tail starts where window 1's region does");
+        constant(1f), null, 16_000, PARAMS, Instant.EPOCH, null);
+    GeneratorState tail = first.stateUpdate().state();
+    assertEquals(64_000, tail.getPublishedEndSamples(), "the tail starts where window 1's region"
+        + " does");
     assertEquals(0, tail.getWindowIndex());
-    assertEquals(4_000 * 4, tail.getPayload().remaining(), "250 ms at 16 kHz, float samples");
+    assertEquals(4_000 * 4, tail.getTail().remaining(), "250 ms at 16 kHz, float samples");
     assertEquals(1f, floats(first.chunks().get(0))[0], "window 0 has nothing to fade from");
 
     AudioChunker.Cut second = chunker.cut(task(1, 4 * S, 4 * S, twoSecondChunks(4 * S, 12 * S,
-        -1)), constant(0f), 16_000, PARAMS, Instant.EPOCH, tail);
+        -1)), constant(0f), null, 16_000, PARAMS, Instant.EPOCH, tail);
     float[] head = floats(second.chunks().get(0));
     for (int i : new int[] {0, 1000, 2000, 3999}) {
       double t = (i + 0.5) / 4000 * Math.PI / 2;
@@ -177,22 +181,130 @@ class AudioChunkerTest {
 
   @Test
   void onlyTheTailOfTheWindowJustBeforeIsUsedAndTheLastWindowDeletesIt() {
-    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000);
-    AudioChunk tail = chunker.cut(task(0, 0, 4 * S, twoSecondChunks(0, 8 * S, -1)),
-        constant(1f), 16_000, PARAMS, Instant.EPOCH, null).tailUpdate().tail();
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 0, 512);
+    GeneratorState tail = chunker.cut(task(0, 0, 4 * S, twoSecondChunks(0, 8 * S, -1)),
+        constant(1f), null, 16_000, PARAMS, Instant.EPOCH, null).stateUpdate().state();
     AudioChunker.Cut skipped = chunker.cut(task(2, 8 * S, 4 * S, twoSecondChunks(8 * S, 16 * S,
-        16 * S)), constant(0f), 16_000, PARAMS, Instant.EPOCH, tail);
+        16 * S)), constant(0f), null, 16_000, PARAMS, Instant.EPOCH, tail);
     assertEquals(0f, floats(skipped.chunks().get(0))[0], "window 1's tail is not window 2's");
     AudioChunker.Cut last = chunker.cut(task(3, 12 * S, 4 * S, twoSecondChunks(12 * S, 16 * S,
-        16 * S)), constant(0f), 16_000, PARAMS, Instant.EPOCH, null);
+        16 * S)), constant(0f), null, 16_000, PARAMS, Instant.EPOCH, null);
     assertTrue(last.chunks().get(last.chunks().size() - 1).getEndOfStream());
-    assertEquals(null, last.tailUpdate().tail(), "the stream's tail is deleted");
+    assertEquals(null, last.stateUpdate().state(), "the stream's state is deleted");
   }
 
   @Test
   void tumblingWindowsKeepNoTail() {
-    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000);
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 0, 512);
     assertEquals(null, chunker.cut(task(0, 0, 8 * S, twoSecondChunks(0, 8 * S, -1)),
-        constant(1f), 16_000, PARAMS, Instant.EPOCH, null).tailUpdate());
+        constant(1f), null, 16_000, PARAMS, Instant.EPOCH, null).stateUpdate());
+  }
+
+  private static WindowTask liveTask(long index, long offsetSamples, long hopSamples,
+      long marginSamples, List<VideoChunk> chunks) {
+    WindowTask task = task(index, offsetSamples * S / 16_000, hopSamples * S / 16_000, chunks);
+    task.setGrid(new WindowGrid(WindowMode.LIVE, 0L, offsetSamples, hopSamples, 16_000,
+        marginSamples));
+    return task;
+  }
+
+  private static float[] published(AudioChunker.Cut cut) {
+    int n = 0;
+    for (AudioChunk a : cut.chunks()) {
+      n += floats(a).length;
+    }
+    float[] all = new float[n];
+    int at = 0;
+    for (AudioChunk a : cut.chunks()) {
+      float[] f = floats(a);
+      System.arraycopy(f, 0, all, at, f.length);
+      at += f.length;
+    }
+    return all;
+  }
+
+  /** One continuous signal, of which each live window renders its 8 s. */
+  private static float[] signal(long fromSample) {
+    float[] out = new float[128_000];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) Math.sin((fromSample + i) * 0.01);
+    }
+    return out;
+  }
+
+  @Test
+  void liveWindowsPublishEachSampleOnceAndJoinWithoutASeam() {
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, 512);
+    long hop = 63 * 512;
+    long margin = 4 * 512;
+    GeneratorState state = null;
+    long publishedUpTo = 0;
+    for (int k = 0; k < 4; k++) {
+      long offset = k * hop;
+      AudioChunker.Cut cut = chunker.cut(liveTask(k, offset, hop, margin,
+          twoSecondChunks(0, 40 * S, -1)), signal(offset), new float[] {k}, 16_000, PARAMS,
+          Instant.EPOCH, state);
+      assertEquals(publishedUpTo, cut.region().startSamples(), "window " + k);
+      assertEquals(offset + 128_000 - margin, cut.region().endSamples());
+      float[] audio = published(cut);
+      for (int i = 0; i < audio.length; i += 997) {
+        assertEquals(Math.sin((publishedUpTo + i) * 0.01), audio[i], 1e-6, "sample " + i);
+      }
+      if (k == 0) {
+        assertTrue(Double.isNaN(cut.seamError()), "the first window has no join");
+      } else {
+        assertEquals(0, cut.seamError(), 1e-6, "two renderings of one signal");
+      }
+      state = cut.stateUpdate().state();
+      assertEquals(WindowMode.LIVE, state.getMode());
+      assertEquals(margin * 4, state.getTail().remaining(), "the tail is the margin");
+      assertEquals(k, AudioChunker.floats(state.getLatent())[0], "the window's own latent");
+      publishedUpTo = cut.region().endSamples();
+    }
+  }
+
+  @Test
+  void aLiveJoinBetweenDifferentRenderingsIsMeasuredAndFaded() {
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 0, 512);
+    long hop = 63 * 512;
+    long margin = 4 * 512;
+    GeneratorState state = chunker.cut(liveTask(0, 0, hop, margin, twoSecondChunks(0, 8 * S,
+        -1)), constant(1f), new float[1], 16_000, PARAMS, Instant.EPOCH, null).stateUpdate()
+        .state();
+    AudioChunker.Cut next = chunker.cut(liveTask(1, hop, hop, margin, twoSecondChunks(0, 12 * S,
+        -1)), constant(0.5f), new float[1], 16_000, PARAMS, Instant.EPOCH, state);
+    float[] audio = published(next);
+    assertTrue(audio[0] > 0.99f, "starts from the previous rendering");
+    assertEquals(0.5f, audio[(int) margin], "the window's own audio after the fade");
+    double t = 1000.5 / margin * Math.PI / 2;
+    assertEquals((float) (Math.cos(t) * Math.cos(t) + 0.5 * Math.sin(t) * Math.sin(t)),
+        audio[1000], 1e-6, "equal-gain fade");
+    assertTrue(next.seamError() > 0.5 && next.seamError() < 1.5, "RMS 0.5 over RMS ~0.75");
+  }
+
+  @Test
+  void aTumblingWindowPublishesTheEnginesSamplesUntouchedWithoutDeclick() {
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 0, 512);
+    float[] wave = signal(0);
+    AudioChunker.Cut cut = chunker.cut(task(0, 0, 8 * S, twoSecondChunks(0, 8 * S, -1)), wave,
+        null, 16_000, PARAMS, Instant.EPOCH, null);
+    assertTrue(java.util.Arrays.equals(wave, published(cut)), "bit for bit");
+    assertEquals(null, cut.stateUpdate(), "no state to keep");
+  }
+
+  @Test
+  void tumblingWindowsDeclickTheirJoinAndMeasureTheStep() {
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, 512);
+    AudioChunker.Cut first = chunker.cut(task(0, 0, 8 * S, twoSecondChunks(0, 8 * S, -1)),
+        constant(1f), null, 16_000, PARAMS, Instant.EPOCH, null);
+    GeneratorState state = first.stateUpdate().state();
+    assertEquals(1f, state.getLastSample());
+    assertEquals(0, state.getTail().remaining());
+    AudioChunker.Cut second = chunker.cut(task(1, 8 * S, 8 * S, twoSecondChunks(8 * S, 16 * S,
+        -1)), constant(0.5f), null, 16_000, PARAMS, Instant.EPOCH, state);
+    float[] audio = published(second);
+    assertEquals(0.5f + 0.5f * 80 / 81, audio[0], 1e-6, "ramped from the last sample");
+    assertEquals(0.5f, audio[80], "5 ms later, the window's own audio");
+    assertEquals(1.0, second.seamError(), 1e-6, "a step of 0.5 over an RMS of 0.5");
   }
 }

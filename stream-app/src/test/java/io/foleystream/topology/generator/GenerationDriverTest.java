@@ -9,6 +9,7 @@ import io.foleystream.schemas.DeadLetter;
 import io.foleystream.schemas.GapPolicy;
 import io.foleystream.schemas.GenerationParameters;
 import io.foleystream.schemas.GenerationSettings;
+import io.foleystream.schemas.GeneratorState;
 import io.foleystream.schemas.SampleEncoding;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowCompletion;
@@ -89,7 +90,8 @@ class GenerationDriverTest {
     PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
     OutputRecords output = new OutputRecords(TOPICS, new OutputRecords.Codecs(
         tasks.deserializer(), serde(AudioChunk.class).serializer(),
-        serde(DeadLetter.class).serializer(), serde(VideoChunk.class).serializer()),
+        serde(DeadLetter.class).serializer(), serde(VideoChunk.class).serializer(),
+        serde(GeneratorState.class).serializer()),
         new DeadLetters(1024), metrics);
     loop = new GenerationDriver(consumer, producer, TOPICS, generator, output,
         WindowTails.inMemory(), metrics, BatchPolicy.arrivalOrder(batchSize, 20),
@@ -126,7 +128,7 @@ class GenerationDriverTest {
           .setDurationMicros(8_000_000L).setSampleRate(16_000).setChannels(1)
           .setSampleEncoding(SampleEncoding.PCM_F32LE).setPayload(ByteBuffer.wrap(new byte[4]))
           .setGeneration(new GenerationParameters("tiny", 1L, 2, 4.5, "", "")).build()),
-          null, List.of(), null));
+          null, List.of(), null, List.of()));
     }
     return out;
   }

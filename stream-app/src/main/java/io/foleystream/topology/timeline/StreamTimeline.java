@@ -1,0 +1,175 @@
+package io.foleystream.topology.timeline;
+
+import io.foleystream.schemas.WindowMode;
+
+/**
+ * The window arithmetic of one stream, in one place: where windows start, which part of a window
+ * is published, and the conversions between microseconds (the video's PTS), audio samples and
+ * latent frames.
+ *
+ * <p>The stream's audio is one sample grid: sample s (counted from the origin) plays at {@code
+ * originMicros + s / sampleRate} seconds. Window starts are sample counts on that grid, so no
+ * rounding accumulates however long the stream runs; a PTS is derived from a sample count by
+ * rounding down to the microsecond, a sample from a PTS by taking the first sample at or after it.
+ * With the default tumbling hop (the window length) every window start is a whole number of
+ * microseconds too, and these rules give exactly the cuts of the official one-window path.
+ *
+ * <h2>Hops</h2>
+ * In {@link WindowMode#LIVE} the hop is a whole number of latent frames (512 samples at 16 kHz,
+ * 1024 at 44.1 kHz), because the next window continues the previous one's latent shifted by the
+ * hop; it is also at most the window minus the margin, so that consecutive published regions
+ * meet. In {@link WindowMode#TUMBLING} it is a whole number of samples, at most the window.
+ *
+ * <h2>Published regions</h2>
+ * A window publishes from where the stream's published audio ends (the previous window's region
+ * end; its own start when it is the first or its predecessor's state is unknown) to:
+ * <ul>
+ *   <li>TUMBLING: its start plus its hop (the window length at most);
+ *   <li>LIVE: its end minus the margin, the part where the decoder still sees zero padding and
+ *       which the next window renders with real context;
+ *   <li>either mode: the stream's end, when that comes first.
+ * </ul>
+ *
+ * @param mode how the windows become one signal
+ * @param originMicros PTS of sample 0
+ * @param sampleRate samples per second
+ * @param windowSamples samples in a window
+ * @param latentFrameSamples samples per latent frame
+ * @param marginSamples LIVE: samples at a window's end left to the next window (0 in TUMBLING)
+ */
+public record StreamTimeline(WindowMode mode, long originMicros, int sampleRate,
+    long windowSamples, int latentFrameSamples, long marginSamples) {
+
+  private static final long MICROS = 1_000_000L;
+
+  /**
+   * Checks the values.
+   *
+   * @throws IllegalArgumentException if a length is not positive, the window is not a whole
+   *     number of latent frames, or the margin leaves no room for a hop
+   */
+  public StreamTimeline {
+    if (sampleRate <= 0 || windowSamples <= 0 || latentFrameSamples <= 0) {
+      throw new IllegalArgumentException("sample rate, window and latent frame must be positive:"
+          + " " + sampleRate + " Hz, " + windowSamples + " and " + latentFrameSamples
+          + " samples");
+    }
+    if (marginSamples < 0 || marginSamples > windowSamples - latentFrameSamples) {
+      throw new IllegalArgumentException("the margin must leave at least one latent frame of "
+          + "the window to publish: " + marginSamples + " of " + windowSamples + " samples");
+    }
+    if (mode == WindowMode.TUMBLING) {
+      marginSamples = 0;
+    }
+  }
+
+  /**
+   * Samples in a duration, rounded to the nearest sample.
+   *
+   * @param micros the duration
+   * @param sampleRate samples per second
+   * @return the samples
+   */
+  public static long samplesIn(long micros, int sampleRate) {
+    return Math.floorDiv(Math.multiplyExact(micros, sampleRate) + MICROS / 2, MICROS);
+  }
+
+  /**
+   * The hop of a stream as this timeline takes it: in LIVE mode rounded to the nearest whole
+   * number of latent frames, between one frame and the window minus the margin; in TUMBLING
+   * mode rounded to the nearest sample, between one sample and the window.
+   *
+   * @param hopMicros the hop asked for
+   * @return the hop in samples
+   */
+  public long hopSamples(long hopMicros) {
+    long samples = samplesIn(hopMicros, sampleRate);
+    if (mode == WindowMode.LIVE) {
+      long frames = Math.floorDiv(samples + latentFrameSamples / 2, latentFrameSamples);
+      long maxFrames = (windowSamples - marginSamples) / latentFrameSamples;
+      return Math.max(1, Math.min(maxFrames, frames)) * latentFrameSamples;
+    }
+    return Math.max(1, Math.min(windowSamples, samples));
+  }
+
+  /**
+   * The PTS at which a sample plays, rounded down to the microsecond.
+   *
+   * @param offsetSamples the sample, counted from the origin
+   * @return microseconds
+   */
+  public long micros(long offsetSamples) {
+    return Math.addExact(originMicros,
+        Math.floorDiv(Math.multiplyExact(offsetSamples, MICROS), sampleRate));
+  }
+
+  /**
+   * The first sample that plays at or after a PTS.
+   *
+   * @param ptsMicros the PTS
+   * @return the sample, counted from the origin
+   */
+  public long sampleAtOrAfter(long ptsMicros) {
+    long offset = Math.subtractExact(ptsMicros, originMicros);
+    return -Math.floorDiv(-Math.multiplyExact(offset, sampleRate), MICROS);
+  }
+
+  /**
+   * The part of the stream's timeline a window publishes.
+   *
+   * @param startSamples the first sample published
+   * @param endSamples the first sample not published
+   * @param lastOfStream whether the region ends the stream
+   */
+  public record Region(long startSamples, long endSamples, boolean lastOfStream) {
+
+    /**
+     * Samples in the region.
+     *
+     * @return end minus start, never negative
+     */
+    public long length() {
+      return Math.max(0, endSamples - startSamples);
+    }
+  }
+
+  /**
+   * The region a window publishes.
+   *
+   * @param offsetSamples the window's first sample
+   * @param hopSamples the window's hop (to the next window's start)
+   * @param publishedEndSamples where the stream's published audio ends, or null when unknown
+   * @param streamEndMicros the stream's end PTS if it ends inside the window, else null
+   * @return the region
+   */
+  public Region region(long offsetSamples, long hopSamples, Long publishedEndSamples,
+      Long streamEndMicros) {
+    long start = publishedEndSamples != null && publishedEndSamples >= offsetSamples
+        && publishedEndSamples < offsetSamples + windowSamples ? publishedEndSamples
+        : offsetSamples;
+    long end = mode == WindowMode.LIVE ? offsetSamples + windowSamples - marginSamples
+        : offsetSamples + Math.min(hopSamples, windowSamples);
+    if (streamEndMicros != null) {
+      long streamEnd = sampleAtOrAfter(streamEndMicros);
+      if (streamEnd <= end) {
+        return new Region(start, Math.max(start, streamEnd), true);
+      }
+    }
+    return new Region(start, Math.max(start, end), false);
+  }
+
+  /**
+   * Latent frames in a number of samples.
+   *
+   * @param samples a whole number of latent frames
+   * @return the frames
+   * @throws IllegalArgumentException if the samples are not whole frames
+   */
+  public int latentFrames(long samples) {
+    if (samples % latentFrameSamples != 0) {
+      throw new IllegalArgumentException(samples + " samples are not whole latent frames of "
+          + latentFrameSamples);
+    }
+    return Math.toIntExact(samples / latentFrameSamples);
+  }
+}

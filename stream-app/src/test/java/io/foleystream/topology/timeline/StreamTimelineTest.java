@@ -1,0 +1,91 @@
+package io.foleystream.topology.timeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.foleystream.schemas.WindowMode;
+import org.junit.jupiter.api.Test;
+
+class StreamTimelineTest {
+
+  private static StreamTimeline live16k(long margin) {
+    return new StreamTimeline(WindowMode.LIVE, 1_000L, 16_000, 128_000, 512, margin);
+  }
+
+  @Test
+  void aLiveHopIsTheNearestWholeNumberOfLatentFrames() {
+    StreamTimeline t = live16k(2048);
+    assertEquals(63 * 512, t.hopSamples(2_000_000), "62.5 frames round up");
+    assertEquals(62 * 512, t.hopSamples(1_990_000));
+    assertEquals(512, t.hopSamples(1), "at least one frame");
+    assertEquals(128_000 - 2048 - (128_000 - 2048) % 512, t.hopSamples(8_000_000),
+        "at most the window minus the margin, in whole frames");
+    StreamTimeline hifi = new StreamTimeline(WindowMode.LIVE, 0, 44_100, 352_800, 1024, 4096);
+    assertEquals(86 * 1024, hifi.hopSamples(2_000_000), "88200 samples are 86.13 frames");
+  }
+
+  @Test
+  void aTumblingHopIsWholeSamplesUpToTheWindow() {
+    StreamTimeline t = new StreamTimeline(WindowMode.TUMBLING, 0, 16_000, 128_000, 512, 999);
+    assertEquals(0, t.marginSamples(), "tumbling windows keep no margin");
+    assertEquals(128_000, t.hopSamples(8_000_000));
+    assertEquals(128_000, t.hopSamples(9_000_000));
+    assertEquals(53_333, t.hopSamples(3_333_333));
+  }
+
+  @Test
+  void windowStartsDoNotDriftOverADay() {
+    StreamTimeline t = new StreamTimeline(WindowMode.LIVE, 5_000_000L, 44_100, 352_800, 1024,
+        4096);
+    long hop = t.hopSamples(2_000_000);
+    long windows = 24L * 3600 * 44_100 / hop;
+    long offset = windows * hop;
+    long exact = 5_000_000L + offset * 1_000_000L / 44_100;
+    assertEquals(exact, t.micros(offset), "the start of the last window of the day");
+    assertTrue(t.sampleAtOrAfter(t.micros(offset)) == offset,
+        "the PTS of a window start maps back to its sample");
+  }
+
+  @Test
+  void samplesAndMicrosecondsConvertByTheFirstSampleAtOrAfter() {
+    StreamTimeline t = new StreamTimeline(WindowMode.TUMBLING, 1_000, 44_100, 352_800, 1024, 0);
+    assertEquals(45_570, t.sampleAtOrAfter(1_000 + 1_033_333), "ceil(1.033333 s x 44100)");
+    assertEquals(1_000 + 1_033_333, t.micros(45_570), "sample 45570 at 1033333.33 us");
+    assertEquals(-1, t.sampleAtOrAfter(1_000 - 23), "before the origin");
+    assertEquals(16_000, StreamTimeline.samplesIn(1_000_000, 16_000));
+  }
+
+  @Test
+  void aLiveWindowPublishesFromThePublishedEndToItsEndLessTheMargin() {
+    StreamTimeline t = live16k(2048);
+    StreamTimeline.Region first = t.region(0, 32_256, null, null);
+    assertEquals(0, first.startSamples());
+    assertEquals(128_000 - 2048, first.endSamples());
+    assertFalse(first.lastOfStream());
+    StreamTimeline.Region second = t.region(32_256, 32_256, first.endSamples(), null);
+    assertEquals(first.endSamples(), second.startSamples(), "no gap, no overlap");
+    assertEquals(32_256 + 128_000 - 2048, second.endSamples());
+    assertEquals(32_256, second.length(), "a hop of new audio per window");
+    StreamTimeline.Region last = t.region(64_512, 32_256, second.endSamples(),
+        1_000L + 10_000_000L);
+    assertTrue(last.lastOfStream());
+    assertEquals(160_000, last.endSamples(), "up to the stream's end");
+  }
+
+  @Test
+  void aPublishedEndOutsideTheWindowIsNotJoined() {
+    StreamTimeline t = live16k(2048);
+    assertEquals(64_512, t.region(64_512, 32_256, 10L, null).startSamples());
+    assertEquals(64_512, t.region(64_512, 32_256, 64_512L + 128_000, null).startSamples());
+  }
+
+  @Test
+  void aMarginThatLeavesNoFrameIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> live16k(128_000));
+    assertThrows(IllegalArgumentException.class, () -> live16k(-1));
+    assertThrows(IllegalArgumentException.class,
+        () -> new StreamTimeline(WindowMode.LIVE, 0, 0, 128_000, 512, 0));
+  }
+}
