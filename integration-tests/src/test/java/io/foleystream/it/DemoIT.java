@@ -52,6 +52,35 @@ class DemoIT {
     assertTrue(mp4.contains("mp4a") && mp4.contains("avc1"), "AAC audio and H.264 video");
   }
 
+  @Test
+  void theLiveDemoPublishesOneContinuousSignalAndReportsItsSeamsAndLatency() throws Exception {
+    Path out = Files.createDirectories(Path.of("target")).toAbsolutePath()
+        .resolve("demo-live-it-out");
+    Path log = out.resolveSibling("demo-live-it.log");
+    ProcessBuilder builder = new ProcessBuilder("./foleystream", "demo", "--out",
+        out.toString(), "--mode", "live", "--hop-ms", "2000", "--steps", "8")
+        .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("FOLEYSTREAM_JAVA_OPTS", "-Xmx768m");
+    Process demo = builder.start();
+    boolean finished = demo.waitFor(8, TimeUnit.MINUTES);
+    if (!finished) {
+      demo.destroyForcibly();
+    }
+    String output = read(log);
+    assertTrue(finished, "the live demo did not finish in 8 minutes:\n" + output);
+    assertEquals(0, demo.exitValue(), output);
+    String report = read(out.resolve("report.txt"));
+    assertTrue(report.contains("mode:        live, hop 2016 ms (63 latent frames)"), report);
+    assertTrue(report.contains("16.00 s of audio"), "every sample once: " + report);
+    java.util.regex.Matcher seams = java.util.regex.Pattern
+        .compile("seam error:  mean ([0-9.]+), max ([0-9.]+) over (\\d+) join").matcher(report);
+    assertTrue(seams.find(), report);
+    assertTrue(Integer.parseInt(seams.group(3)) >= 3, "a join per window after the first");
+    assertTrue(Double.parseDouble(seams.group(2)) < 0.2, "no join with a seam: " + report);
+    assertTrue(report.matches("(?s).*latency p95: \\d+ ms.*"), report);
+    assertEquals(44 + 16 * 16_000 * 2, Files.size(out.resolve("foley.wav")));
+  }
+
   private static String read(Path file) throws IOException {
     return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
   }

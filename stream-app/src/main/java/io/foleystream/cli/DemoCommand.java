@@ -11,6 +11,7 @@ import io.foleystream.media.SegmenterSettings;
 import io.foleystream.media.VideoSource;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.VideoChunk;
+import io.foleystream.schemas.WindowMode;
 import io.foleystream.topology.FoleystreamApp;
 import io.foleystream.topology.client.AudioCollector;
 import io.foleystream.topology.client.VideoIngestor;
@@ -83,6 +84,20 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "N", description = "Euler steps (default: the set's).")
   Integer steps;
 
+  @Option(names = "--mode", defaultValue = "TUMBLING", paramLabel = "MODE",
+      description = "TUMBLING (each window on its own, the official path) or LIVE (windows"
+          + " continue each other; the newest audio about one hop after its video). LIVE ingests"
+          + " the clip in real time (default: ${DEFAULT-VALUE}).")
+  WindowMode mode;
+
+  @Option(names = "--hop-ms", paramLabel = "MS",
+      description = "Distance between window starts (default: the window length; LIVE: 2000).")
+  Long hopMs;
+
+  @Option(names = "--real-time", description = "Ingest the clip at its own pace, as a live"
+      + " source would (always on in LIVE mode).")
+  boolean realTime;
+
   @Option(names = "--timeout", defaultValue = "900", paramLabel = "S",
       description = "Longest wait for the audio, seconds (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
@@ -137,6 +152,8 @@ final class DemoCommand implements Callable<Integer> {
       values.put(ConfigKeys.WINDOW_DURATION_MS.name(),
           String.valueOf(Math.round(set.manifest().durationS() * 1000)));
       values.put(ConfigKeys.PROMPT.name(), prompt);
+      values.put(ConfigKeys.WINDOW_MODE.name(), mode.name());
+      values.put(ConfigKeys.WINDOW_HOP_MS.name(), String.valueOf(hopMs()));
       values.put(ConfigKeys.INSTANCE_ID.name(), "demo");
       if (steps != null) {
         values.put(ConfigKeys.STEPS.name(), String.valueOf(steps));
@@ -165,7 +182,8 @@ final class DemoCommand implements Callable<Integer> {
     try (KafkaProducer<String, VideoChunk> producer = IngestCommand.producer(config);
         OutputStream copy = video != null ? null : Files.newOutputStream(input)) {
       new VideoIngestor(producer, config.required(ConfigKeys.TOPIC_VIDEO)).ingest(source,
-          STREAM_ID, CHUNKS, VideoIngestor.Pace.FAST, copy, chunk -> {
+          STREAM_ID, CHUNKS, realTime || mode == WindowMode.LIVE ? VideoIngestor.Pace.REAL_TIME
+              : VideoIngestor.Pace.FAST, copy, chunk -> {
             if (firstStart[0] == Long.MIN_VALUE) {
               firstStart[0] = chunk.getPtsStartMicros();
             }
@@ -195,13 +213,22 @@ final class DemoCommand implements Callable<Integer> {
     MuxCommand.write(audio, input, video != null ? 0 : firstStart[0], muxed, wav);
     String report = DemoReport.render(set, untrained, video != null ? video.toString()
         : "generated test picture, " + seconds + " s", chunks.get(), audio, app,
-        pipelineSeconds);
+        pipelineSeconds, new DemoReport.Mode(mode, hopMs(), STREAM_ID));
     Files.writeString(out.resolve("report.txt"), report);
     console.println();
     console.print(report);
     console.println();
     step("done in %.1f s: %s, %s, %s", seconds(t0), muxed, wav, out.resolve("report.txt"));
     return 0;
+  }
+
+  /** The hop asked for: the option, else the window (tumbling) or two seconds (live). */
+  private long hopMs() {
+    if (hopMs != null) {
+      return hopMs;
+    }
+    return mode == WindowMode.LIVE ? 2000 : Math.round(ModelSet.open(models != null ? models
+        : findTinySet()).manifest().durationS() * 1000);
   }
 
   private static long last(List<AudioChunk> window) {

@@ -2,9 +2,13 @@ package io.foleystream.cli;
 
 import io.foleystream.inference.ModelSet;
 import io.foleystream.schemas.AudioChunk;
+import io.foleystream.schemas.WindowMode;
 import io.foleystream.topology.FoleystreamApp;
 import io.foleystream.topology.operations.PipelineMetrics;
+import io.foleystream.topology.timeline.StreamTimeline;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -15,8 +19,17 @@ final class DemoReport {
 
   private DemoReport() {}
 
+  /**
+   * How the demo's stream was windowed.
+   *
+   * @param mode tumbling or live
+   * @param hopMs the hop asked for
+   * @param streamId the stream
+   */
+  record Mode(WindowMode mode, long hopMs, String streamId) {}
+
   static String render(ModelSet set, boolean untrained, String input, int chunks,
-      List<AudioChunk> audio, FoleystreamApp app, double pipelineSeconds) {
+      List<AudioChunk> audio, FoleystreamApp app, double pipelineSeconds, Mode mode) {
     StringBuilder out = new StringBuilder();
     TreeSet<Long> windows = new TreeSet<>();
     double audioSeconds = 0;
@@ -34,8 +47,26 @@ final class DemoReport {
     out.append(String.format(Locale.ROOT, "output:      %d window(s), %d audio chunk(s),"
         + " %.2f s of audio at %d Hz%n", windows.size(), audio.size(), audioSeconds,
         audio.isEmpty() ? 0 : audio.get(0).getSampleRate()));
-    out.append("\nper-window latency (ms)      mean       max\n");
     PipelineMetrics metrics = app.metrics();
+    int rate = set.manifest().sampleRate();
+    StreamTimeline timeline = new StreamTimeline(mode.mode(), 0, rate,
+        set.sequence().samples(), set.sequence().samplesPerLatentFrame(), 0);
+    long hop = timeline.hopSamples(mode.hopMs() * 1000);
+    out.append(String.format(Locale.ROOT, "mode:        %s, hop %.0f ms%s%n",
+        mode.mode().name().toLowerCase(Locale.ROOT), hop * 1000.0 / rate,
+        mode.mode() == WindowMode.LIVE ? String.format(Locale.ROOT, " (%d latent frames)",
+            hop / set.sequence().samplesPerLatentFrame()) : ""));
+    DistributionSummary seams = metrics.seamErrors();
+    out.append(String.format(Locale.ROOT, "seam error:  mean %.4f, max %.4f over %d join(s)%n",
+        seams.count() == 0 ? 0 : seams.mean(), seams.max(), seams.count()));
+    Timer latency = metrics.chunkLatency(mode.streamId());
+    for (ValueAtPercentile p : latency.takeSnapshot().percentileValues()) {
+      out.append(String.format(Locale.ROOT, "latency p%.0f: %.0f ms%n", p.percentile() * 100,
+          p.value(TimeUnit.MILLISECONDS)));
+    }
+    out.append(String.format(Locale.ROOT, "             (from a chunk's consumption to the commit"
+        + " of the audio covering its last sample, %d chunk(s))%n", latency.count()));
+    out.append("\nper-window latency (ms)      mean       max\n");
     for (PipelineMetrics.Stage stage : PipelineMetrics.Stage.values()) {
       Timer timer = metrics.stage(stage);
       out.append(String.format(Locale.ROOT, "  %-24s %9.1f %9.1f%n", stage.tag(),

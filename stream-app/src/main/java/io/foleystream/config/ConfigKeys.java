@@ -86,8 +86,9 @@ public final class ConfigKeys {
       "foley.window.tasks", "Topic between the assembler and the generator (WindowTask).");
   /** Window tail topic. */
   public static final Key TOPIC_WINDOW_TAILS = key("foleystream.topic.window.tails",
-      "foley.window.tails", "Compacted topic of the generator's state: each stream's last"
-          + " window's audio that the next overlapping window crossfades with (AudioChunk).");
+      "foley.window.tails", "Compacted topic of the generator's state (GeneratorState): what"
+          + " each stream's last window left for the next to join: where the published audio"
+          + " ends, the crossfade tail, in live mode the latent.");
   /** Whether the application creates missing topics. */
   public static final Key TOPIC_CREATE = key("foleystream.topic.create", "true",
       "Create missing topics at start.");
@@ -114,23 +115,23 @@ public final class ConfigKeys {
           + " official-faithful path) or LIVE (overlapping windows continue the previous window's"
           + " latent; the newest audio appears about one hop after its video).");
   /** Default LIVE margin. */
-  public static final Key WINDOW_MARGIN_MS = key("foleystream.window.margin.ms", "",
+  public static final Key WINDOW_MARGIN_MS = key("foleystream.window.margin.ms", null,
       "LIVE mode: how much of each window's end is left for the next window to publish, in ms,"
-          + " because the decoder sees zero padding there (empty: the model set's decoder"
-          + " context, see docs/inference.md).");
+          + " because the decoder sees zero padding there (default: 12 latent frames, the"
+          + " decoder's edge context and the crossfade, see docs/inference.md).");
   /** De-click fade. */
   public static final Key WINDOW_DECLICK_MS = key("foleystream.window.declick.ms", "5",
       "Fade that ramps away the step where windows that do not overlap meet, in ms (0: none,"
           + " the published samples are exactly the model's).");
   /** Sample rate of the window grid, for an assembler without the model set. */
-  public static final Key WINDOW_SAMPLE_RATE = key("foleystream.window.sample.rate", "",
-      "Output sample rate of the model set, for an assembler that runs without it (empty: the"
+  public static final Key WINDOW_SAMPLE_RATE = key("foleystream.window.sample.rate", null,
+      "Output sample rate of the model set, for an assembler that runs without it (default: the"
           + " model set's; 16000 without one).");
   /** Samples per latent frame, for an assembler without the model set. */
   public static final Key WINDOW_LATENT_FRAME_SAMPLES = key(
-      "foleystream.window.latent.frame.samples", "",
+      "foleystream.window.latent.frame.samples", null,
       "Output samples per latent frame of the model set, the unit of a LIVE hop, for an"
-          + " assembler that runs without it (empty: the model set's; 512 without one).");
+          + " assembler that runs without it (default: the model set's; 512 without one).");
   /** Grace time in stream time. */
   public static final Key WINDOW_GRACE_MS = key("foleystream.window.grace.ms", "2000",
       "Stream time a window with a gap waits for late chunks before it is emitted anyway.");

@@ -309,8 +309,9 @@ public final class AudioChunker {
 
   /**
    * The stream's state after this window: where its published audio ends, its own rendering of
-   * the next {@code min(crossfade, what it rendered past its region)} samples, its last published
-   * sample, and in live mode its latent. The last window deletes the state; a tumbling window
+   * the next {@code min(crossfade, what it rendered past its region)} samples (in live mode only
+   * the part of the margin before the decoder's edge context, {@link DecoderMargin}), its last
+   * published sample, and in live mode its latent. The last window deletes the state; a tumbling window
    * that neither overlaps the next nor de-clicks changes nothing, as no later window would read
    * it.
    */
@@ -322,6 +323,10 @@ public final class AudioChunker {
     boolean live = timeline.mode() == WindowMode.LIVE;
     int end = (int) (region.endSamples() - offset);
     long fade = crossfadeMicros * timeline.sampleRate() / 1_000_000L;
+    if (live) {
+      fade = Math.min(fade, DecoderMargin.fadeSamples(timeline.marginSamples(),
+          latentFrameSamples));
+    }
     int tail = (int) Math.max(0, Math.min(fade, waveform.length - end));
     if (!live && tail == 0 && declickMicros == 0) {
       return null;

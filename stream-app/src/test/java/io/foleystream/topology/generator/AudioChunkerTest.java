@@ -236,7 +236,7 @@ class AudioChunkerTest {
   void liveWindowsPublishEachSampleOnceAndJoinWithoutASeam() {
     AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, 512);
     long hop = 63 * 512;
-    long margin = 4 * 512;
+    long margin = 12 * 512;
     GeneratorState state = null;
     long publishedUpTo = 0;
     for (int k = 0; k < 4; k++) {
@@ -257,7 +257,8 @@ class AudioChunkerTest {
       }
       state = cut.stateUpdate().state();
       assertEquals(WindowMode.LIVE, state.getMode());
-      assertEquals(margin * 4, state.getTail().remaining(), "the tail is the margin");
+      assertEquals(4 * 512 * 4, state.getTail().remaining(),
+          "the tail is the margin before the edge context");
       assertEquals(k, AudioChunker.floats(state.getLatent())[0], "the window's own latent");
       publishedUpTo = cut.region().endSamples();
     }
@@ -267,7 +268,7 @@ class AudioChunkerTest {
   void aLiveJoinBetweenDifferentRenderingsIsMeasuredAndFaded() {
     AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 0, 512);
     long hop = 63 * 512;
-    long margin = 4 * 512;
+    long margin = 12 * 512;
     GeneratorState state = chunker.cut(liveTask(0, 0, hop, margin, twoSecondChunks(0, 8 * S,
         -1)), constant(1f), new float[1], 16_000, PARAMS, Instant.EPOCH, null).stateUpdate()
         .state();
@@ -275,8 +276,8 @@ class AudioChunkerTest {
         -1)), constant(0.5f), new float[1], 16_000, PARAMS, Instant.EPOCH, state);
     float[] audio = published(next);
     assertTrue(audio[0] > 0.99f, "starts from the previous rendering");
-    assertEquals(0.5f, audio[(int) margin], "the window's own audio after the fade");
-    double t = 1000.5 / margin * Math.PI / 2;
+    assertEquals(0.5f, audio[4 * 512], "the window's own audio after the fade");
+    double t = 1000.5 / (4 * 512) * Math.PI / 2;
     assertEquals((float) (Math.cos(t) * Math.cos(t) + 0.5 * Math.sin(t) * Math.sin(t)),
         audio[1000], 1e-6, "equal-gain fade");
     assertTrue(next.seamError() > 0.5 && next.seamError() < 1.5, "RMS 0.5 over RMS ~0.75");
