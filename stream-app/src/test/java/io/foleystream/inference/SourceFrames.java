@@ -1,10 +1,15 @@
 package io.foleystream.inference;
 
 import java.nio.FloatBuffer;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Preprocessed frames whose pixels depend on their source PTS only, as a stream's would. */
 final class SourceFrames {
+
+  /** Frames already drawn, by size and PTS: drawing a 384 px frame takes longer than encoding it. */
+  private static final Map<String, float[]> FRAMES = new ConcurrentHashMap<>();
 
   private SourceFrames() {}
 
@@ -24,12 +29,19 @@ final class SourceFrames {
         out.put(out.duplicate().position((i - 1) * frame).limit(i * frame));
         continue;
       }
-      Random random = new Random(sourcePtsUs[i]);
-      for (int j = 0; j < frame; j++) {
-        out.put(random.nextFloat() * 2 - 1);
-      }
+      long pts = sourcePtsUs[i];
+      out.put(FRAMES.computeIfAbsent(size + "@" + pts, key -> pixels(frame, pts)));
     }
     return out.flip();
+  }
+
+  private static float[] pixels(int floats, long seed) {
+    Random random = new Random(seed);
+    float[] pixels = new float[floats];
+    for (int j = 0; j < floats; j++) {
+      pixels[j] = random.nextFloat() * 2 - 1;
+    }
+    return pixels;
   }
 
   /**
