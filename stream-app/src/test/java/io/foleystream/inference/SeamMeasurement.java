@@ -10,13 +10,13 @@ import java.util.Locale;
  * distance from A's right edge (where A's decoder and vocoder saw zero padding, so it also gives
  * the decoder margin d), and the seam a crossfade ending d before A's edge would have.
  *
- * <p>A program, not a test: {@code java -cp stream-app/target/classes:stream-app/target/test-classes:stream-app/target/lib/*
- * io.foleystream.inference.SeamMeasurement [model-set-dir] [pairs]} (docs/inference.md).
+ * <p>A program, not a test: arguments are the model set directory (default: the tiny set) and
+ * the number of A/B pairs per hop (default 3); docs/inference.md gives the command line.
  */
 final class SeamMeasurement {
 
   private static final int[] HOP_MS = {2000, 4000, 6000};
-  private static final int[] MARGIN_MS = {0, 50, 100, 150, 200, 250, 300, 400, 500};
+  private static final int[] MARGIN_MS = {0, 50, 100, 150, 200, 250, 300, 320, 400, 500};
   private static final int CROSSFADE_MS = 50;
   private static final int BIN_MS = 25;
   private static final int PROFILE_MS = 1000;

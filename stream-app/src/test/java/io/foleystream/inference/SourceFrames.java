@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Preprocessed frames whose pixels depend on their source PTS only, as a stream's would. */
 final class SourceFrames {
 
-  /** Frames already drawn, by size and PTS: drawing a 384 px frame takes longer than encoding it. */
+  /** Frames already drawn, by size and PTS: drawing a 384 px frame costs more than encoding it. */
   private static final Map<String, float[]> FRAMES = new ConcurrentHashMap<>();
 
   private SourceFrames() {}
