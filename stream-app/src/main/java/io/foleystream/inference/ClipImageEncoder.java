@@ -10,6 +10,11 @@ import java.util.Map;
  * CLIP image features of preprocessed 8 fps frames ({@code [N, 3, size, size]}, resized and
  * normalised with CLIP's mean and std by the media package), run through {@code clip_image} a
  * batch at a time so that a window's 64 frames never sit in one large tensor.
+ *
+ * <p>A frame's feature is the same bit for bit whatever frames it is encoded with, so features
+ * can be cached per frame and recomputed after a restart: ONNX Runtime's CPU kernels give the
+ * same rows for any batch of two or more rows but take other code paths for a single row, so a
+ * lone frame runs as two identical rows.
  */
 public final class ClipImageEncoder {
 
@@ -50,7 +55,12 @@ public final class ClipImageEncoder {
     for (int start = 0; start < count; start += batchSize) {
       int n = Math.min(batchSize, count - start);
       FloatBuffer batch = frames.slice(base + start * frameSize, n * frameSize);
-      try (OnnxTensor input = Tensors.floats(environment, batch, n, 3, side, side);
+      int rows = n;
+      if (n == 1) {
+        batch = Tensors.repeated(batch, 2);
+        rows = 2;
+      }
+      try (OnnxTensor input = Tensors.floats(environment, batch, rows, 3, side, side);
           OrtSession.Result result = model.run(Map.of("frames", input))) {
         float[] out = Tensors.toArray(result.get(0), "clip_image.features");
         System.arraycopy(out, 0, features, start * featureDim, n * featureDim);

@@ -222,6 +222,16 @@ public final class FoleyEngine implements AutoCloseable {
   }
 
   /**
+   * The default decoder margin: how many samples before a window's end its audio stops being
+   * published in live mode, because the decoder's zero padding there still shows.
+   *
+   * @return {@link DecoderMargin#defaultSamples} of this set
+   */
+  public int defaultDecoderMarginSamples() {
+    return DecoderMargin.defaultSamples(samplesPerLatentFrame());
+  }
+
+  /**
    * The output sample rate.
    *
    * @return Hz

@@ -10,6 +10,10 @@ import java.util.Map;
  * Synchformer features of 25 fps frames ({@code [F, 3, 224, 224]} in [-1, 1]): overlapping
  * 16-frame segments starting every 8 frames, run through {@code synchformer} a batch of segments
  * at a time, 8 feature rows per segment (200 frames, 24 segments, 192 rows for 8 s).
+ *
+ * <p>A segment's features are the same bit for bit whatever segments it is encoded with (a lone
+ * segment runs as two identical rows, as {@link ClipImageEncoder} explains), so they can be
+ * cached per segment and recomputed after a restart.
  */
 public final class SynchformerEncoder {
 
@@ -63,19 +67,46 @@ public final class SynchformerEncoder {
       throw new InvalidInputException(what + ": fewer frames than one segment of "
           + segmentFrames);
     }
+    return encodeAt(frames, segments, segmentStep);
+  }
+
+  /**
+   * Encodes segments given one after the other, each its own 16 frames (not overlapping), e.g.
+   * the segments of a window that a cache does not hold yet.
+   *
+   * @param segments {@code count * 16 * 3 * 224 * 224} floats from position to limit, C order
+   * @param count number of segments, at least one
+   * @return {@code count * 8 * sync_dim} floats, the same as {@link #encode} gives for each
+   *     segment
+   * @throws InvalidInputException if the buffer does not hold the segments or holds NaN or
+   *     infinite values
+   */
+  public float[] encodeSegments(FloatBuffer segments, int count) {
+    int frameSize = 3 * side * side;
+    FrameChecks.requireFrames(segments, count, segmentFrames * frameSize, "Synchformer segments ["
+        + count + ", " + segmentFrames + ", 3, " + side + ", " + side + "]");
+    return encodeAt(segments, count, segmentFrames);
+  }
+
+  /** Encodes the segments starting every {@code stride} frames. */
+  private float[] encodeAt(FloatBuffer frames, int segments, int stride) {
+    int frameSize = 3 * side * side;
     int rowsPerSegment = SequenceConfig.SYNC_TOKENS_PER_SEGMENT;
     float[] features = new float[segments * rowsPerSegment * featureDim];
     int segmentSize = segmentFrames * frameSize;
-    FloatBuffer batch = Tensors.directFloats(Math.min(batchSize, segments) * segmentSize);
+    FloatBuffer batch = Tensors.directFloats(Math.max(2, Math.min(batchSize, segments))
+        * segmentSize);
     int base = frames.position();
     for (int start = 0; start < segments; start += batchSize) {
       int n = Math.min(batchSize, segments - start);
+      int rows = Math.max(2, n);
       batch.clear();
-      for (int s = 0; s < n; s++) {
-        batch.put(frames.slice(base + (start + s) * segmentStep * frameSize, segmentSize));
+      for (int s = 0; s < rows; s++) {
+        batch.put(frames.slice(base + (start + Math.min(s, n - 1)) * stride * frameSize,
+            segmentSize));
       }
       batch.flip();
-      try (OnnxTensor input = Tensors.floats(environment, batch, n, segmentFrames, 3, side,
+      try (OnnxTensor input = Tensors.floats(environment, batch, rows, segmentFrames, 3, side,
           side);
           OrtSession.Result result = model.run(Map.of("segments", input))) {
         float[] out = Tensors.toArray(result.get(0), "synchformer.features");

@@ -26,6 +26,21 @@ final class Tensors {
   }
 
   /**
+   * A buffer's elements repeated, in a new direct buffer.
+   *
+   * @param data the elements, from position to limit (position unchanged)
+   * @param times how often
+   * @return the buffer, positioned at 0, {@code times} copies back to back
+   */
+  static FloatBuffer repeated(FloatBuffer data, int times) {
+    FloatBuffer out = directFloats(Math.multiplyExact(data.remaining(), times));
+    for (int i = 0; i < times; i++) {
+      out.put(data.duplicate());
+    }
+    return out.flip();
+  }
+
+  /**
    * A float tensor over a buffer; direct native-order buffers are shared, others copied.
    *
    * @param environment the ONNX Runtime environment

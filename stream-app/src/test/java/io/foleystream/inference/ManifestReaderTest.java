@@ -59,6 +59,7 @@ class ManifestReaderTest {
     assertEquals(16000, m.sampleRate());
     assertEquals(250, m.sequence().latentLen());
     assertEquals(24, m.sequence().syncSegments());
+    assertEquals(512, m.sequence().samplesPerLatentFrame());
     assertEquals(25, m.sampler().steps());
     assertEquals(4.5, m.sampler().cfgStrength());
     assertEquals(6, m.models().size());
@@ -100,6 +101,12 @@ class ManifestReaderTest {
   void rejectsInconsistentGeometry() {
     assertRejected(m -> ((ObjectNode) m.get("sequence")).put("sync_len", 190),
         "sequence.sync_len 190 does not match 24 segments");
+  }
+
+  @Test
+  void rejectsSamplesThatAreNotWholeLatentFrames() {
+    assertRejected(m -> ((ObjectNode) m.get("sequence")).put("samples", 128001),
+        "sequence.samples 128001 is not a whole number of samples per latent frame");
   }
 
   @Test
