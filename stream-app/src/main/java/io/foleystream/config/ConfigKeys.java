@@ -117,8 +117,8 @@ public final class ConfigKeys {
   /** Default LIVE margin. */
   public static final Key WINDOW_MARGIN_MS = key("foleystream.window.margin.ms", null,
       "LIVE mode: how much of each window's end is left for the next window to publish, in ms,"
-          + " because the decoder sees zero padding there (default: 12 latent frames, the"
-          + " decoder's edge context and the crossfade, see docs/inference.md).");
+          + " because the decoder sees zero padding there (default: 10 latent frames, 320 ms at"
+          + " 16 kHz, 232 ms at 44.1 kHz).");
   /** De-click fade. */
   public static final Key WINDOW_DECLICK_MS = key("foleystream.window.declick.ms", "5",
       "Fade that ramps away the step where windows that do not overlap meet, in ms (0: none,"

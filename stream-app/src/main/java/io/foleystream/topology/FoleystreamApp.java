@@ -3,6 +3,7 @@ package io.foleystream.topology;
 import io.foleystream.config.ConfigException;
 import io.foleystream.config.ConfigKeys;
 import io.foleystream.config.FoleystreamConfig;
+import io.foleystream.inference.DecoderMargin;
 import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.ProviderChoice;
 import io.foleystream.inference.RuntimeOptions;
@@ -26,7 +27,6 @@ import io.foleystream.topology.assembler.AssemblerStores;
 import io.foleystream.topology.assembler.AssemblerTopology;
 import io.foleystream.topology.generator.AudioChunker;
 import io.foleystream.topology.generator.BatchPolicy;
-import io.foleystream.topology.generator.DecoderMargin;
 import io.foleystream.topology.generator.GenerationDriver;
 import io.foleystream.topology.generator.OutputRecords;
 import io.foleystream.topology.generator.PayloadFetcher;
@@ -283,7 +283,8 @@ public final class FoleystreamApp implements AutoCloseable {
     int frame = engine != null ? engine.samplesPerLatentFrame()
         : configuredFrame != null ? configuredFrame : 512;
     Integer margin = config.optionalInt(ConfigKeys.WINDOW_MARGIN_MS);
-    long marginMicros = margin == null ? DecoderMargin.defaultMicros(rate, frame)
+    long marginMicros = margin == null
+        ? -Math.floorDiv(-DecoderMargin.defaultSamples(frame) * 1_000_000L, rate)
         : margin * 1000L;
     return new AssemblerSettings.AudioGrid(rate, frame,
         config.enumValue(ConfigKeys.WINDOW_MODE, WindowMode.class), marginMicros);

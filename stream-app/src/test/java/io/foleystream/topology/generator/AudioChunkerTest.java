@@ -257,8 +257,8 @@ class AudioChunkerTest {
       }
       state = cut.stateUpdate().state();
       assertEquals(WindowMode.LIVE, state.getMode());
-      assertEquals(4 * 512 * 4, state.getTail().remaining(),
-          "the tail is the margin before the edge context");
+      assertEquals((12 - AudioChunker.EDGE_CONTEXT_FRAMES) * 512 * 4,
+          state.getTail().remaining(), "the tail is the margin before the edge context");
       assertEquals(k, AudioChunker.floats(state.getLatent())[0], "the window's own latent");
       publishedUpTo = cut.region().endSamples();
     }
@@ -276,8 +276,9 @@ class AudioChunkerTest {
         -1)), constant(0.5f), new float[1], 16_000, PARAMS, Instant.EPOCH, state);
     float[] audio = published(next);
     assertTrue(audio[0] > 0.99f, "starts from the previous rendering");
-    assertEquals(0.5f, audio[4 * 512], "the window's own audio after the fade");
-    double t = 1000.5 / (4 * 512) * Math.PI / 2;
+    int fade = (12 - AudioChunker.EDGE_CONTEXT_FRAMES) * 512;
+    assertEquals(0.5f, audio[fade], "the window's own audio after the fade");
+    double t = 1000.5 / fade * Math.PI / 2;
     assertEquals((float) (Math.cos(t) * Math.cos(t) + 0.5 * Math.sin(t) * Math.sin(t)),
         audio[1000], 1e-6, "equal-gain fade");
     assertTrue(next.seamError() > 0.5 && next.seamError() < 1.5, "RMS 0.5 over RMS ~0.75");

@@ -3,6 +3,7 @@ package io.foleystream.topology.generator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.foleystream.inference.DecoderMargin;
 import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.media.DecoderSettings;
@@ -55,8 +56,7 @@ class LiveSeamTest {
   private Run run(WindowMode mode, long hopMicros) throws Exception {
     PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
     int spf = engine.samplesPerLatentFrame();
-    long margin = mode == WindowMode.LIVE
-        ? (long) (DecoderMargin.CONTEXT_FRAMES + DecoderMargin.FADE_FRAMES) * spf : 0;
+    long margin = mode == WindowMode.LIVE ? DecoderMargin.defaultSamples(spf) : 0;
     StreamTimeline timeline = new StreamTimeline(mode, 0, engine.sampleRate(),
         engine.samplesPerWindow(), spf, margin);
     long hop = timeline.hopSamples(hopMicros);
