@@ -105,11 +105,8 @@ public final class WindowFrameExtractor implements AutoCloseable {
       throw new MediaException(MediaException.Reason.IO, file + ": not a readable file");
     }
     WindowSink sink = new WindowSink(windowStartUs, durationUs);
-    DecoderSettings wholeFile = new DecoderSettings(settings.maxFrameWidth(),
-        settings.maxFrameHeight(), Integer.MAX_VALUE, settings.maxChunkBytes(),
-        settings.stallTimeoutMs(), settings.timingToleranceUs());
-    try (DecodingPipeline pipeline =
-        DecodingPipeline.forFile(file.toAbsolutePath().toString(), wholeFile)) {
+    try (DecodingPipeline pipeline = DecodingPipeline.forFile(file.toAbsolutePath().toString(),
+        settings.withoutFrameLimit())) {
       pipeline.decodeFile(new StreamClock(file.toString(), 0, -1, 0), sink, file.toString());
     }
     return sink.finish();
@@ -128,8 +125,8 @@ public final class WindowFrameExtractor implements AutoCloseable {
     private final SampledFrames sync;
 
     WindowSink(long startUs, long durationUs) {
-      SamplingGrid clipGrid = new SamplingGrid(startUs, durationUs, CLIP_FPS, 1);
-      SamplingGrid syncGrid = new SamplingGrid(startUs, durationUs, SYNC_FPS, 1);
+      SamplingGrid clipGrid = new SamplingGrid(startUs, durationUs, CLIP_FPS, 1, settings.grid());
+      SamplingGrid syncGrid = new SamplingGrid(startUs, durationUs, SYNC_FPS, 1, settings.grid());
       clipSampler = new FrameSampler(clipGrid);
       syncSampler = new FrameSampler(syncGrid);
       clip = new SampledFrames(clipGrid, clipPreprocessor.size());
