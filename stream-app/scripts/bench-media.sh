@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK="${1:-stream-app/target/bench}"
-mvn -B -ntp -q -pl stream-app -am test-compile
-mvn -B -ntp -q -pl stream-app dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+# One reactor run, so the project's own modules resolve to their build output, not to ~/.m2.
+mvn -B -ntp -q -pl stream-app -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
 CP="stream-app/target/classes:stream-app/target/test-classes:$(cat stream-app/target/bench.cp)"
 exec java -Xmx512m -cp "$CP" io.foleystream.media.MediaBenchmark "$WORK"

@@ -96,8 +96,8 @@ final class DecodingPipeline implements AutoCloseable {
         errors.translate(src == null ? "?" : src.getName(), message)));
   }
 
-  /** Whether GStreamer has an element factory of this name. */
-  private static boolean installed(String factory) {
+  /** Whether GStreamer (already initialised) has an element factory of this name. */
+  static boolean installed(String factory) {
     try {
       return ElementFactory.find(factory) != null;
     } catch (IllegalArgumentException e) {

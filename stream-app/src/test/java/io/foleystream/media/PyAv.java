@@ -37,7 +37,10 @@ final class PyAv {
     assumeTrue(false, message);
   }
 
-  /** Runs a Python script from this package's test resources and returns its stdout lines. */
+  /**
+   * Runs a Python script from this package's test resources and returns the lines of its output
+   * that start with a digit (FFmpeg's warnings do not).
+   */
   static List<String> run(Path dir, String script, String... args) throws Exception {
     Path file = dir.resolve(script);
     if (!Files.exists(file)) {
@@ -47,13 +50,18 @@ final class PyAv {
     }
     List<String> command = new ArrayList<>(List.of(PYTHON.toString(), file.toString()));
     command.addAll(List.of(args));
-    Path errors = dir.resolve(script + ".stderr");
-    Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out
-          + Files.readString(errors));
+    Path output = dir.resolve(script + ".out");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(output.toFile()).start();
+    boolean finished = process.waitFor(120, TimeUnit.SECONDS);
+    if (!finished) {
+      process.destroyForcibly();
     }
-    return out.lines().toList();
+    String out = Files.readString(output, StandardCharsets.UTF_8);
+    if (!finished || process.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+    }
+    return out.lines().filter(line -> !line.isEmpty() && Character.isDigit(line.charAt(0)))
+        .toList();
   }
 }
