@@ -248,7 +248,7 @@ final class DecodingPipeline implements AutoCloseable {
           more = decision != FrameSink.Decision.STOP;
           if (decision == FrameSink.Decision.TAKE) {
             delivered++;
-            more = sink.accept(copyFrame(sample, buffer, ptsUs));
+            more = sink.accept(copyFrame(sample, buffer, ptsUs, sink));
           }
         } finally {
           buffer.dispose();
@@ -262,7 +262,8 @@ final class DecodingPipeline implements AutoCloseable {
     }
   }
 
-  private RgbFrame copyFrame(Sample sample, Buffer buffer, long ptsUs) throws MediaException {
+  private RgbFrame copyFrame(Sample sample, Buffer buffer, long ptsUs, FrameSink sink)
+      throws MediaException {
     Caps caps = sample.getCaps();
     int width;
     int height;
@@ -288,7 +289,9 @@ final class DecodingPipeline implements AutoCloseable {
         yuv = new byte[layout.size()];
       }
       copy(buffer, yuv, layout.size(), width, height);
-      YuvToRgbConverter.forRange(fullRange).convert(yuv, layout, pixels, stride);
+      int[] columns = sink.columnsNeeded(ptsUs, width, height);
+      YuvToRgbConverter.forRange(fullRange).convert(yuv, layout, pixels, stride,
+          Math.max(0, columns[0]), Math.min(width, columns[1]));
     }
     return new RgbFrame(ptsUs, width, height, stride, pixels);
   }

@@ -29,6 +29,15 @@ final class YuvToRgbConverter {
   private final int[] greenFromU = new int[256];
   private final int[] greenFromV = new int[256];
   private final int[] blueFromU = new int[256];
+  /** {@code CLAMP[v + CLAMP_BIAS]} is {@code v} clamped to [0, 255], without a branch. */
+  private static final byte[] CLAMP = new byte[1024];
+  private static final int CLAMP_BIAS = 384;
+
+  static {
+    for (int i = 0; i < CLAMP.length; i++) {
+      CLAMP[i] = (byte) Math.max(0, Math.min(255, i - CLAMP_BIAS));
+    }
+  }
 
   private YuvToRgbConverter(boolean fullRange) {
     int lumaCoeff = fullRange ? 8192 : 9539;
@@ -64,17 +73,26 @@ final class YuvToRgbConverter {
    * @param layout where the planes are
    * @param rgb destination, {@code rgbStride * height} bytes or more
    * @param rgbStride bytes from one RGB row to the next
+   * @param fromColumn first column to convert
+   * @param toColumn one past the last column to convert; columns outside the range are left as
+   *     they are
    */
-  void convert(byte[] yuv, I420Layout layout, byte[] rgb, int rgbStride) {
-    int width = layout.width();
+  void convert(byte[] yuv, I420Layout layout, byte[] rgb, int rgbStride, int fromColumn,
+      int toColumn) {
+    if (fromColumn < 0 || toColumn > layout.width() || fromColumn >= toColumn) {
+      throw new IllegalArgumentException("columns [" + fromColumn + ", " + toColumn
+          + ") of a frame " + layout.width() + " wide");
+    }
+    int width = toColumn;
+    int firstPair = fromColumn >> 1;
     int pairs = width >> 1;
     for (int row = 0; row < layout.height(); row++) {
-      int yIn = row * layout.yStride();
+      int yIn = row * layout.yStride() + 2 * firstPair;
       int cIn = (row >> 1) * layout.chromaStride();
       int uIn = layout.uOffset() + cIn;
       int vIn = layout.vOffset() + cIn;
-      int out = row * rgbStride;
-      for (int p = 0; p < pairs; p++) {
+      int out = row * rgbStride + 6 * firstPair;
+      for (int p = firstPair; p < pairs; p++) {
         int u = yuv[uIn + p] & 0xFF;
         int v = yuv[vIn + p] & 0xFF;
         int r = redFromV[v];
@@ -102,7 +120,8 @@ final class YuvToRgbConverter {
     }
   }
 
+  /** Every luma term (-19 to 255) plus chroma terms (-258 to 258) falls inside the table. */
   private static byte clamp(int v) {
-    return (byte) (v < 0 ? 0 : Math.min(v, 255));
+    return CLAMP[v + CLAMP_BIAS];
   }
 }
