@@ -1,6 +1,8 @@
 package io.foleystream.cli;
 
+import io.foleystream.media.ColourConversion;
 import io.foleystream.media.DecoderSettings;
+import io.foleystream.media.GridRule;
 import io.foleystream.media.MediaException;
 import io.foleystream.media.SampledFrames;
 import io.foleystream.media.WindowFrameExtractor;
@@ -57,6 +59,16 @@ final class FramesCommand implements Callable<Integer> {
       description = "Output directory (created if missing).")
   Path out;
 
+  @Option(names = "--colour", defaultValue = "OFFICIAL", paramLabel = "OFFICIAL|STREAM",
+      description = "YUV to RGB as swscale's default (OFFICIAL) or following the stream's"
+          + " colorimetry (STREAM); foleystream.media.colour (default: ${DEFAULT-VALUE}).")
+  ColourConversion colour;
+
+  @Option(names = "--grid", defaultValue = "EXACT", paramLabel = "EXACT|OFFICIAL",
+      description = "Exact grid times or the official sampler's float64 accumulator;"
+          + " foleystream.media.grid (default: ${DEFAULT-VALUE}).")
+  GridRule grid;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
@@ -75,7 +87,8 @@ final class FramesCommand implements Callable<Integer> {
       return 2;
     }
     WindowFrames window;
-    try (WindowFrameExtractor extractor = new WindowFrameExtractor(DecoderSettings.defaults())) {
+    try (WindowFrameExtractor extractor = new WindowFrameExtractor(
+        DecoderSettings.defaults().withColour(colour).withGrid(grid))) {
       window = extractor.extract(video, startUs, durationUs);
     } catch (MediaException e) {
       stderr.println("frames: " + e.getMessage() + " [" + e.reason() + "]");

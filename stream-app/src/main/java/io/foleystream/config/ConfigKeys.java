@@ -175,6 +175,18 @@ public final class ConfigKeys {
   /** Audio sample encoding. */
   public static final Key AUDIO_ENCODING = key("foleystream.audio.encoding", "PCM_F32LE",
       "Sample encoding of the audio chunks: PCM_F32LE or PCM_S16LE.");
+  /** Colour conversion of decoded video. */
+  public static final Key MEDIA_COLOUR = key("foleystream.media.colour", "official",
+      "YUV to RGB: official (swscale's default BT.601, what the models were trained on) or"
+          + " stream (GStreamer videoconvert, following the stream's colorimetry).");
+  /** Frame sampling grid rule. */
+  public static final Key MEDIA_GRID = key("foleystream.media.grid", "exact",
+      "Grid times: exact (rational, as FFmpeg's fps filter) or official (the official inference"
+          + " sampler's float64 accumulator, frame for frame).");
+  /** Video decoder choice. */
+  public static final Key MEDIA_DECODER = key("foleystream.media.decoder", "auto",
+      "H.264/H.265 decoder: auto (nvh264dec/nvh265dec where present, else libav), libav or"
+          + " nvcodec.");
   /** HTTP port of metrics and health. */
   public static final Key HTTP_PORT = key("foleystream.http.port", "8080",
       "Port of the metrics and health endpoints (0: any free port, -1: none).");

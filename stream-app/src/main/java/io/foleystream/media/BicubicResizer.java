@@ -60,6 +60,16 @@ final class BicubicResizer {
     }
   }
 
+  /**
+   * The source columns {@link #resize} reads for this geometry: {@code {from, to}}.
+   */
+  int[] columnsRead(int inW, int inH, int outW, int outH, int cropX, int cropY, int cropW,
+      int cropH) {
+    AxisWeights wx = tablesFor(new Geometry(inW, inH, outW, outH, cropX, cropY, cropW, cropH))
+        .horizontal();
+    return new int[] {wx.spanStart(), wx.spanEnd()};
+  }
+
   private Tables tablesFor(Geometry g) {
     Tables t = tables.get(g);
     if (t == null) {

@@ -1,8 +1,11 @@
 package io.foleystream.media;
 
+import io.foleystream.config.ConfigKeys;
+import io.foleystream.config.FoleystreamConfig;
+
 /**
- * Limits and tolerances of chunk decoding; they bound memory and time per chunk whatever the
- * input.
+ * Limits and tolerances of chunk decoding, which bound memory and time per chunk whatever the
+ * input, and the choices that decide which pixels and which frames reach the models.
  *
  * @param maxFrameWidth frames wider than this are scaled down by GStreamer (aspect kept) before
  *     they reach Java; such frames no longer match the reference decoder bit for bit
@@ -15,14 +18,18 @@ package io.foleystream.media;
  *     delivers neither a frame nor the end of the chunk for this long
  * @param timingToleranceUs slack for the timestamp checks: frames may lie this far outside the
  *     declared range, and the decoded frames must reach to within this of the declared end
+ * @param colour how YUV becomes RGB
+ * @param grid how grid times are computed
+ * @param decoder which H.264 / H.265 decoder is used
  */
 public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, int maxFramesPerChunk,
-    long maxChunkBytes, long stallTimeoutMs, long timingToleranceUs) {
+    long maxChunkBytes, long stallTimeoutMs, long timingToleranceUs, ColourConversion colour,
+    GridRule grid, DecoderChoice decoder) {
 
   /**
    * Validates the values.
    *
-   * @throws IllegalArgumentException if one is not positive
+   * @throws IllegalArgumentException if one is not positive or a choice is missing
    */
   public DecoderSettings {
     if (maxFrameWidth < 16 || maxFrameHeight < 16 || maxFramesPerChunk < 1 || maxChunkBytes < 1
@@ -31,15 +38,94 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, int maxFram
           + maxFrameHeight + ", " + maxFramesPerChunk + " frames, " + maxChunkBytes + " bytes, "
           + stallTimeoutMs + " ms, " + timingToleranceUs + " us");
     }
+    if (colour == null || grid == null || decoder == null) {
+      throw new IllegalArgumentException("colour conversion, grid rule and decoder are required");
+    }
+  }
+
+  /**
+   * These limits with the default choices: official colour conversion, exact grid, automatic
+   * decoder.
+   *
+   * @param maxFrameWidth see the record
+   * @param maxFrameHeight see the record
+   * @param maxFramesPerChunk see the record
+   * @param maxChunkBytes see the record
+   * @param stallTimeoutMs see the record
+   * @param timingToleranceUs see the record
+   */
+  public DecoderSettings(int maxFrameWidth, int maxFrameHeight, int maxFramesPerChunk,
+      long maxChunkBytes, long stallTimeoutMs, long timingToleranceUs) {
+    this(maxFrameWidth, maxFrameHeight, maxFramesPerChunk, maxChunkBytes, stallTimeoutMs,
+        timingToleranceUs, ColourConversion.OFFICIAL, GridRule.EXACT, DecoderChoice.AUTO);
   }
 
   /**
    * Defaults: frames up to 1920 x 1920 (1080p in either orientation) pass unscaled, 3600 frames
-   * (a minute at 60 fps) and 256 MiB per chunk, 10 s stall timeout, 250 ms timing tolerance.
+   * (a minute at 60 fps) and 256 MiB per chunk, 10 s stall timeout, 250 ms timing tolerance,
+   * official colour conversion, exact grid, automatic decoder.
    *
    * @return the defaults
    */
   public static DecoderSettings defaults() {
     return new DecoderSettings(1920, 1920, 3600, 256L << 20, 10_000, 250_000);
+  }
+
+  /**
+   * The defaults with the choices of {@link ConfigKeys#MEDIA_COLOUR}, {@link
+   * ConfigKeys#MEDIA_GRID} and {@link ConfigKeys#MEDIA_DECODER}.
+   *
+   * @param config the configuration
+   * @return the settings
+   * @throws io.foleystream.config.ConfigException if a value is not one of the key's choices
+   */
+  public static DecoderSettings from(FoleystreamConfig config) {
+    return defaults()
+        .withColour(config.enumValue(ConfigKeys.MEDIA_COLOUR, ColourConversion.class))
+        .withGrid(config.enumValue(ConfigKeys.MEDIA_GRID, GridRule.class))
+        .withDecoder(config.enumValue(ConfigKeys.MEDIA_DECODER, DecoderChoice.class));
+  }
+
+  /**
+   * A copy with another colour conversion.
+   *
+   * @param value the conversion
+   * @return the copy
+   */
+  public DecoderSettings withColour(ColourConversion value) {
+    return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxFramesPerChunk, maxChunkBytes,
+        stallTimeoutMs, timingToleranceUs, value, grid, decoder);
+  }
+
+  /**
+   * A copy with another grid rule.
+   *
+   * @param value the rule
+   * @return the copy
+   */
+  public DecoderSettings withGrid(GridRule value) {
+    return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxFramesPerChunk, maxChunkBytes,
+        stallTimeoutMs, timingToleranceUs, colour, value, decoder);
+  }
+
+  /**
+   * A copy with another decoder choice.
+   *
+   * @param value the choice
+   * @return the copy
+   */
+  public DecoderSettings withDecoder(DecoderChoice value) {
+    return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxFramesPerChunk, maxChunkBytes,
+        stallTimeoutMs, timingToleranceUs, colour, grid, value);
+  }
+
+  /**
+   * A copy without the per-chunk frame limit, for whole files.
+   *
+   * @return the copy
+   */
+  DecoderSettings withoutFrameLimit() {
+    return new DecoderSettings(maxFrameWidth, maxFrameHeight, Integer.MAX_VALUE, maxChunkBytes,
+        stallTimeoutMs, timingToleranceUs, colour, grid, decoder);
   }
 }

@@ -1,6 +1,7 @@
 package io.foleystream.media;
 
 import java.nio.ByteBuffer;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -8,6 +9,7 @@ import org.freedesktop.gstreamer.Buffer;
 import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.Pipeline;
@@ -15,10 +17,18 @@ import org.freedesktop.gstreamer.Sample;
 import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.elements.AppSink;
 import org.freedesktop.gstreamer.elements.AppSrc;
+import org.freedesktop.gstreamer.elements.DecodeBin;
 
 /**
  * One GStreamer decoding pipeline, {@code <source> ! decodebin ! videoscale ! videoconvert !
- * RGB ! appsink}, and the loop that pulls its frames on the calling thread.
+ * I420 or RGB ! appsink}, and the loop that pulls its frames on the calling thread.
+ *
+ * <p>With {@link ColourConversion#OFFICIAL} GStreamer hands over the decoder's 8-bit 4:2:0
+ * frames untouched (videoconvert passes I420 through; other formats are converted to I420) and
+ * {@link YuvToRgbConverter} turns only the frames a grid point needs into RGB, as FFmpeg's
+ * swscale would. With {@link ColourConversion#STREAM} videoconvert produces RGB for every frame,
+ * following the stream's colorimetry. decodebin never picks a decoder the {@link DecoderChoice}
+ * excludes.
  *
  * <p>decodebin's video pad is linked by hand in its pad-added callback, so the pipeline can go
  * back to NULL after an input and decode the next one (a pipeline from {@code parseLaunch}
@@ -46,15 +56,20 @@ final class DecodingPipeline implements AutoCloseable {
   private volatile byte[] input = new byte[0];
   private final AtomicLong inputOffset = new AtomicLong();
   private byte[] pixels = new byte[0];
+  private byte[] yuv = new byte[0];
+  private final String formatCaps;
 
   private DecodingPipeline(String source, DecoderSettings settings) throws MediaException {
     GStreamerRuntime.ensureInitialized();
     this.settings = settings;
+    this.formatCaps = settings.colour() == ColourConversion.OFFICIAL
+        ? "video/x-raw,format=I420" : "video/x-raw,format=RGB";
+    Set<String> excluded = settings.decoder().excludedDecoders(DecodingPipeline::installed);
     try {
       pipeline = (Pipeline) Gst.parseLaunch(source
           + " ! decodebin name=dec caps=video/x-raw(ANY) expose-all-streams=false"
           + " videoscale name=scale add-borders=false ! videoconvert"
-          + " ! capsfilter name=format caps=video/x-raw,format=RGB"
+          + " ! capsfilter name=format caps=" + formatCaps
           + " ! appsink name=sink sync=false drop=false enable-last-sample=false max-buffers="
           + QUEUED_FRAMES);
     } catch (RuntimeException e) {
@@ -66,12 +81,28 @@ final class DecodingPipeline implements AutoCloseable {
     formatFilter = pipeline.getElementByName("format");
     appSink = (AppSink) pipeline.getElementByName("sink");
     Element decodebin = pipeline.getElementByName("dec");
+    if (!(decodebin instanceof DecodeBin bin)) {
+      throw new MediaException(MediaException.Reason.GSTREAMER_UNAVAILABLE,
+          "decodebin is not a DecodeBin: " + decodebin.getClass());
+    }
+    bin.connect((DecodeBin.AUTOPLUG_SELECT) (element, pad, caps, factory) ->
+        excluded.contains(factory.getName()) ? DecodeBin.AutoplugSelectResult.SKIP
+            : DecodeBin.AutoplugSelectResult.TRY);
     decodebin.connect((Element.PAD_ADDED) this::linkVideoPad);
     decodebin.connect((Element.NO_MORE_PADS) element -> noMorePads = true);
     Bus bus = pipeline.getBus();
     bus.connect((Bus.MESSAGE) (b, message) -> errors.observe(message));
     bus.connect((Bus.ERROR) (src, code, message) -> failure.compareAndSet(null,
         errors.translate(src == null ? "?" : src.getName(), message)));
+  }
+
+  /** Whether GStreamer (already initialised) has an element factory of this name. */
+  static boolean installed(String factory) {
+    try {
+      return ElementFactory.find(factory) != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** A pipeline fed from memory through appsrc, for chunks. */
@@ -159,7 +190,7 @@ final class DecodingPipeline implements AutoCloseable {
     videoLinked = false;
     noMorePads = false;
     errors.reset();
-    formatFilter.set("caps", new Caps("video/x-raw,format=RGB"));
+    formatFilter.set("caps", new Caps(formatCaps));
     pipeline.play();
   }
 
@@ -217,7 +248,7 @@ final class DecodingPipeline implements AutoCloseable {
           more = decision != FrameSink.Decision.STOP;
           if (decision == FrameSink.Decision.TAKE) {
             delivered++;
-            more = sink.accept(copyFrame(sample, buffer, ptsUs));
+            more = sink.accept(copyFrame(sample, buffer, ptsUs, sink));
           }
         } finally {
           buffer.dispose();
@@ -231,33 +262,68 @@ final class DecodingPipeline implements AutoCloseable {
     }
   }
 
-  private RgbFrame copyFrame(Sample sample, Buffer buffer, long ptsUs) throws MediaException {
+  private RgbFrame copyFrame(Sample sample, Buffer buffer, long ptsUs, FrameSink sink)
+      throws MediaException {
     Caps caps = sample.getCaps();
     int width;
     int height;
+    boolean fullRange;
     try {
       Structure s = caps.getStructure(0);
       width = s.getInteger("width");
       height = s.getInteger("height");
+      fullRange = s.hasField("colorimetry") && isFullRange(s.getString("colorimetry"));
     } finally {
       caps.dispose();
     }
     int stride = (width * 3 + 3) & ~3;
-    int size = stride * height;
-    if (pixels.length < size) {
-      pixels = new byte[size];
+    int rgbSize = stride * height;
+    if (pixels.length < rgbSize) {
+      pixels = new byte[rgbSize];
     }
+    if (settings.colour() == ColourConversion.STREAM) {
+      copy(buffer, pixels, rgbSize, width, height);
+    } else {
+      I420Layout layout = I420Layout.of(width, height);
+      if (yuv.length < layout.size()) {
+        yuv = new byte[layout.size()];
+      }
+      copy(buffer, yuv, layout.size(), width, height);
+      int[] columns = sink.columnsNeeded(ptsUs, width, height);
+      YuvToRgbConverter.forRange(fullRange).convert(yuv, layout, pixels, stride,
+          Math.max(0, columns[0]), Math.min(width, columns[1]));
+    }
+    return new RgbFrame(ptsUs, width, height, stride, pixels);
+  }
+
+  private static void copy(Buffer buffer, byte[] into, int size, int width, int height)
+      throws MediaException {
     ByteBuffer mapped = buffer.map(false);
     try {
       if (mapped.remaining() < size) {
         throw new MediaException(MediaException.Reason.CORRUPT, "decoded frame of " + width + "x"
             + height + " has " + mapped.remaining() + " bytes, expected " + size);
       }
-      mapped.get(pixels, 0, size);
+      mapped.get(into, 0, size);
     } finally {
       buffer.unmap();
     }
-    return new RgbFrame(ptsUs, width, height, stride, pixels);
+  }
+
+  /**
+   * Whether a GStreamer colorimetry string says full range (0-255): the numeric form {@code
+   * range:matrix:transfer:primaries} with range 1, or sRGB. The named YUV colorimetries (bt601,
+   * bt709, bt2020, ...) are all limited range.
+   */
+  static boolean isFullRange(String colorimetry) {
+    if (colorimetry == null) {
+      return false;
+    }
+    int colon = colorimetry.indexOf(':');
+    if (colon > 0) {
+      return colorimetry.substring(0, colon).trim().equals("1");
+    }
+    return colorimetry.equalsIgnoreCase("sRGB");
   }
 
   /** decodebin's pad-added: link the first raw video pad, capping its resolution. */
@@ -278,7 +344,7 @@ final class DecodingPipeline implements AutoCloseable {
       if (shrink < 1.0) {
         int w = Math.max(2, (int) Math.round(width * shrink / 2) * 2);
         int h = Math.max(2, (int) Math.round(height * shrink / 2) * 2);
-        formatFilter.set("caps", new Caps("video/x-raw,format=RGB,width=" + w + ",height=" + h));
+        formatFilter.set("caps", new Caps(formatCaps + ",width=" + w + ",height=" + h));
       }
       pad.link(scaler.getStaticPad("sink"));
       videoLinked = true;

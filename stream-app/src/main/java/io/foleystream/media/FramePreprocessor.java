@@ -127,10 +127,28 @@ public final class FramePreprocessor {
     if (offset < 0 || offset + floatsPerFrame() > dest.length) {
       throw new IllegalArgumentException("frame at " + offset + " does not fit in " + dest.length);
     }
-    int w = frame.width();
-    int h = frame.height();
-    switch (fit) {
-      case SQUASH -> resizer.resize(frame, size, size, 0, 0, size, size, lut, dest, offset);
+    int[] g = geometry(frame.width(), frame.height());
+    resizer.resize(frame, g[0], g[1], g[2], g[3], size, size, lut, dest, offset);
+  }
+
+  /**
+   * The source columns the transform reads from a frame of this size: a centre crop never
+   * reads the columns (or rows) it crops away, so a decoder that converts colour itself can
+   * skip them.
+   *
+   * @param width source width
+   * @param height source height
+   * @return {@code {from, to}}, the half-open column range
+   */
+  public int[] columnsRead(int width, int height) {
+    int[] g = geometry(width, height);
+    return resizer.columnsRead(width, height, g[0], g[1], g[2], g[3], size, size);
+  }
+
+  /** Resize target width and height and crop offsets x, y for a source of this size. */
+  private int[] geometry(int w, int h) {
+    return switch (fit) {
+      case SQUASH -> new int[] {size, size, 0, 0};
       case SHORT_SIDE_THEN_CENTER_CROP -> {
         int outW;
         int outH;
@@ -141,11 +159,9 @@ public final class FramePreprocessor {
           outH = size;
           outW = (int) ((long) size * w / h);
         }
-        int cropX = (int) Math.rint((outW - size) / 2.0);
-        int cropY = (int) Math.rint((outH - size) / 2.0);
-        resizer.resize(frame, outW, outH, cropX, cropY, size, size, lut, dest, offset);
+        yield new int[] {outW, outH, (int) Math.rint((outW - size) / 2.0),
+            (int) Math.rint((outH - size) / 2.0)};
       }
-      default -> throw new IllegalStateException("unknown fit " + fit);
-    }
+    };
   }
 }

@@ -12,15 +12,18 @@ import java.util.List;
  * out of the decoder.
  *
  * <h2>Frame rule</h2>
- * Grid point {@code i} of rate {@code f} is at {@code g_i = W + i / f} (see {@link SamplingGrid});
- * it uses the first decoded frame whose time is at or after {@code g_i} and at most the window
- * end {@code W + D}. The reference decoder (MMAudio's PyAV loop, model-facts.md 3.1) applies the
- * same rule but accumulates {@code 1/f} in float64, so its grid times drift a few ulps above or
- * below the exact ones; a frame lying exactly on a grid time (every frame of a 25 fps source, and
- * many of 24 or 50 fps sources) is then sometimes judged to be just before it, and the reference
- * uses the next frame (Synchformer indices 0..5, 7, 7, 8 for a 25 fps source with time base
- * 1/12800). Here grid times are exact integers, so such a frame is always the one used;
- * everywhere else both pick the same frame.
+ * Grid point {@code i} of rate {@code f} is at {@code g_i} (see {@link SamplingGrid}); it uses
+ * the first decoded frame whose time is at or after {@code g_i} and at most the window end
+ * {@code W + D}. With {@link GridRule#EXACT} (the default) {@code g_i = W + i / f} exactly, as
+ * FFmpeg's {@code fps} filter; with {@link GridRule#OFFICIAL} the grid times are those of the
+ * official inference sampler's float64 accumulator, which runs a few ulps high, so a frame lying
+ * exactly on a grid time (every frame of a 25 fps source) is often judged too early and the next
+ * frame is used, as the official scripts do.
+ *
+ * <h2>Colour</h2>
+ * Frames are converted to RGB as {@link DecoderSettings#colour()} says; with {@link
+ * ColourConversion#OFFICIAL} only the frames a grid point needs are converted, and a frame only
+ * the Synchformer grid needs only in the columns its centre crop reads.
  *
  * <h2>Memory</h2>
  * No decoded frame is kept: each frame is offered to both samplers while the decoder holds it, the
@@ -105,11 +108,8 @@ public final class WindowFrameExtractor implements AutoCloseable {
       throw new MediaException(MediaException.Reason.IO, file + ": not a readable file");
     }
     WindowSink sink = new WindowSink(windowStartUs, durationUs);
-    DecoderSettings wholeFile = new DecoderSettings(settings.maxFrameWidth(),
-        settings.maxFrameHeight(), Integer.MAX_VALUE, settings.maxChunkBytes(),
-        settings.stallTimeoutMs(), settings.timingToleranceUs());
-    try (DecodingPipeline pipeline =
-        DecodingPipeline.forFile(file.toAbsolutePath().toString(), wholeFile)) {
+    try (DecodingPipeline pipeline = DecodingPipeline.forFile(file.toAbsolutePath().toString(),
+        settings.withoutFrameLimit())) {
       pipeline.decodeFile(new StreamClock(file.toString(), 0, -1, 0), sink, file.toString());
     }
     return sink.finish();
@@ -128,8 +128,8 @@ public final class WindowFrameExtractor implements AutoCloseable {
     private final SampledFrames sync;
 
     WindowSink(long startUs, long durationUs) {
-      SamplingGrid clipGrid = new SamplingGrid(startUs, durationUs, CLIP_FPS, 1);
-      SamplingGrid syncGrid = new SamplingGrid(startUs, durationUs, SYNC_FPS, 1);
+      SamplingGrid clipGrid = new SamplingGrid(startUs, durationUs, CLIP_FPS, 1, settings.grid());
+      SamplingGrid syncGrid = new SamplingGrid(startUs, durationUs, SYNC_FPS, 1, settings.grid());
       clipSampler = new FrameSampler(clipGrid);
       syncSampler = new FrameSampler(syncGrid);
       clip = new SampledFrames(clipGrid, clipPreprocessor.size());
@@ -143,6 +143,13 @@ public final class WindowFrameExtractor implements AutoCloseable {
       }
       return clipSampler.pointsServedBy(ptsUs) > 0 || syncSampler.pointsServedBy(ptsUs) > 0
           ? Decision.TAKE : Decision.SKIP;
+    }
+
+    /** A frame only the Synchformer grid needs is read only inside its centre crop. */
+    @Override
+    public int[] columnsNeeded(long ptsUs, int width, int height) {
+      return clipSampler.pointsServedBy(ptsUs) > 0 ? new int[] {0, width}
+          : syncPreprocessor.columnsRead(width, height);
     }
 
     @Override

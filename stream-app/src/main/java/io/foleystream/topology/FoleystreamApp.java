@@ -332,7 +332,7 @@ public final class FoleystreamApp implements AutoCloseable {
     consumerMetrics = new KafkaClientMetrics(consumer);
     consumerMetrics.bindTo(registry);
     AvroSerdes serdes = new AvroSerdes(kafka);
-    featurizer = new WindowFeaturizer(engine, new PayloadFetcher(), DecoderSettings.defaults());
+    featurizer = new WindowFeaturizer(engine, new PayloadFetcher(), DecoderSettings.from(config));
     WindowBatchGenerator generator = new WindowBatchGenerator(engine, featurizer,
         new AudioChunker(config.enumValue(ConfigKeys.AUDIO_ENCODING, SampleEncoding.class),
             config.longValue(ConfigKeys.CROSSFADE_MS) * 1000,
