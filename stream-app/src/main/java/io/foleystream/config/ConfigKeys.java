@@ -132,6 +132,10 @@ public final class ConfigKeys {
       "foleystream.window.latent.frame.samples", null,
       "Output samples per latent frame of the model set, the unit of a LIVE hop, for an"
           + " assembler that runs without it (default: the model set's; 512 without one).");
+  /** Bound of the per-stream feature cache. */
+  public static final Key FEATURE_CACHE_BYTES = key("foleystream.generation.feature.cache.bytes",
+      "4194304", "Per-stream bound of the CLIP frame and Synchformer segment features kept for"
+          + " overlapping windows, so that each frame is encoded once (0: no cache).");
   /** Grace time in stream time. */
   public static final Key WINDOW_GRACE_MS = key("foleystream.window.grace.ms", "2000",
       "Stream time a window with a gap waits for late chunks before it is emitted anyway.");

@@ -216,6 +216,24 @@ public final class FrameFeatureCache {
   }
 
   /**
+   * Whether a stream's cache holds the CLIP feature of a source frame, so that the frame need
+   * not be preprocessed.
+   *
+   * @param stream the stream
+   * @param sourcePtsUs the frame's PTS
+   * @return true if {@link #clipFeatures} will take it from the cache
+   */
+  public boolean hasClipFeature(String stream, long sourcePtsUs) {
+    StreamEntries entries = streams.get(stream);
+    if (entries == null) {
+      return false;
+    }
+    synchronized (entries) {
+      return entries.clip.containsKey(sourcePtsUs);
+    }
+  }
+
+  /**
    * Forgets a stream's entries (its end, or a stream this instance no longer serves).
    *
    * @param stream the stream

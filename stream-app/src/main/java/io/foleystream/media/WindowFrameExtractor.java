@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongPredicate;
 
 /**
  * Builds the model's video input for one window: decodes the window's chunks, samples them on the
@@ -76,7 +77,28 @@ public final class WindowFrameExtractor implements AutoCloseable {
    */
   public WindowFrames extract(List<MediaChunk> chunks, long windowStartUs, long durationUs)
       throws MediaException {
-    WindowSink sink = new WindowSink(windowStartUs, durationUs);
+    return extract(chunks, windowStartUs, windowStartUs, durationUs, pts -> false);
+  }
+
+  /**
+   * Samples a window whose CLIP grid is anchored elsewhere than at the window start, and leaves
+   * out the preprocessing of CLIP frames the caller already has features for: the live path,
+   * where overlapping windows take their CLIP points from the stream's 8 fps grid so that each
+   * source frame is encoded once. A known frame's row of the CLIP data is left as it is (the
+   * caller does not read it); its source PTS is recorded as usual.
+   *
+   * @param chunks the chunks that cover the window, in any order
+   * @param windowStartUs window start (and start of the Synchformer grid), microseconds
+   * @param clipGridStartUs start of the CLIP grid, within half a CLIP frame of the window start
+   * @param durationUs window duration, microseconds
+   * @param clipFrameKnown whether the caller has the CLIP feature of the source frame at a PTS
+   * @return both branches' input with the source frame of every grid point
+   * @throws MediaException if a chunk cannot be decoded; its message names the chunk
+   */
+  public WindowFrames extract(List<MediaChunk> chunks, long windowStartUs, long clipGridStartUs,
+      long durationUs, LongPredicate clipFrameKnown) throws MediaException {
+    WindowSink sink = new WindowSink(windowStartUs, clipGridStartUs, durationUs,
+        clipFrameKnown);
     List<MediaChunk> ordered = new ArrayList<>(chunks);
     ordered.sort(Comparator.comparingLong(MediaChunk::startUs));
     for (MediaChunk chunk : ordered) {
@@ -107,7 +129,7 @@ public final class WindowFrameExtractor implements AutoCloseable {
     if (!Files.isReadable(file)) {
       throw new MediaException(MediaException.Reason.IO, file + ": not a readable file");
     }
-    WindowSink sink = new WindowSink(windowStartUs, durationUs);
+    WindowSink sink = new WindowSink(windowStartUs, windowStartUs, durationUs, pts -> false);
     try (DecodingPipeline pipeline = DecodingPipeline.forFile(file.toAbsolutePath().toString(),
         settings.withoutFrameLimit())) {
       pipeline.decodeFile(new StreamClock(file.toString(), 0, -1, 0), sink, file.toString());
@@ -127,8 +149,12 @@ public final class WindowFrameExtractor implements AutoCloseable {
     private final SampledFrames clip;
     private final SampledFrames sync;
 
-    WindowSink(long startUs, long durationUs) {
-      SamplingGrid clipGrid = new SamplingGrid(startUs, durationUs, CLIP_FPS, 1, settings.grid());
+    private final LongPredicate clipFrameKnown;
+
+    WindowSink(long startUs, long clipStartUs, long durationUs, LongPredicate clipFrameKnown) {
+      this.clipFrameKnown = clipFrameKnown;
+      SamplingGrid clipGrid = new SamplingGrid(clipStartUs, durationUs, CLIP_FPS, 1,
+          settings.grid());
       SamplingGrid syncGrid = new SamplingGrid(startUs, durationUs, SYNC_FPS, 1, settings.grid());
       clipSampler = new FrameSampler(clipGrid);
       syncSampler = new FrameSampler(syncGrid);
@@ -154,11 +180,13 @@ public final class WindowFrameExtractor implements AutoCloseable {
 
     @Override
     public boolean accept(RgbFrame frame) {
-      serve(clipSampler, clipPreprocessor, clip, frame);
+      serve(clipSampler, clipFrameKnown.test(frame.ptsUs()) ? null : clipPreprocessor, clip,
+          frame);
       serve(syncSampler, syncPreprocessor, sync, frame);
       return !done();
     }
 
+    /** Serves the grid points a frame covers; a null preprocessor records the PTS only. */
     private void serve(FrameSampler sampler, FramePreprocessor preprocessor,
         SampledFrames out, RgbFrame frame) {
       int n = sampler.pointsServedBy(frame.ptsUs());
@@ -166,7 +194,9 @@ public final class WindowFrameExtractor implements AutoCloseable {
         return;
       }
       int first = sampler.take(n);
-      preprocessor.preprocess(frame, out.data(), first * preprocessor.floatsPerFrame());
+      if (preprocessor != null) {
+        preprocessor.preprocess(frame, out.data(), first * preprocessor.floatsPerFrame());
+      }
       out.repeat(first, n, frame.ptsUs());
     }
 

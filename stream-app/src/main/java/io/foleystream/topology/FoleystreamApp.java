@@ -5,6 +5,7 @@ import io.foleystream.config.ConfigKeys;
 import io.foleystream.config.FoleystreamConfig;
 import io.foleystream.inference.DecoderMargin;
 import io.foleystream.inference.FoleyEngine;
+import io.foleystream.inference.FrameFeatureCache;
 import io.foleystream.inference.ProviderChoice;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.media.DecoderSettings;
@@ -332,7 +333,9 @@ public final class FoleystreamApp implements AutoCloseable {
     consumerMetrics = new KafkaClientMetrics(consumer);
     consumerMetrics.bindTo(registry);
     AvroSerdes serdes = new AvroSerdes(kafka);
-    featurizer = new WindowFeaturizer(engine, new PayloadFetcher(), DecoderSettings.from(config));
+    long cacheBytes = config.longValue(ConfigKeys.FEATURE_CACHE_BYTES);
+    featurizer = new WindowFeaturizer(engine, new PayloadFetcher(), DecoderSettings.from(config),
+        cacheBytes > 0 ? new FrameFeatureCache(engine, cacheBytes) : null);
     WindowBatchGenerator generator = new WindowBatchGenerator(engine, featurizer,
         new AudioChunker(config.enumValue(ConfigKeys.AUDIO_ENCODING, SampleEncoding.class),
             config.longValue(ConfigKeys.CROSSFADE_MS) * 1000,

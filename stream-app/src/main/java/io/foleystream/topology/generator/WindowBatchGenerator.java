@@ -137,6 +137,9 @@ public final class WindowBatchGenerator implements GenerationStep {
         if (cut.stateUpdate() != null) {
           states.put(task.getStreamId(), cut.stateUpdate().state());
         }
+        if (cut.region().lastOfStream()) {
+          featurizer.forget(task.getStreamId());
+        }
         if (!Double.isNaN(cut.seamError())) {
           metrics.seamError(cut.seamError());
         }

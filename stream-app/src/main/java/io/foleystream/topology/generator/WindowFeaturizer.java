@@ -1,6 +1,7 @@
 package io.foleystream.topology.generator;
 
 import io.foleystream.inference.FoleyEngine;
+import io.foleystream.inference.FrameFeatureCache;
 import io.foleystream.inference.VideoFeatures;
 import io.foleystream.media.ChunkDecoder;
 import io.foleystream.media.DecoderSettings;
@@ -8,10 +9,13 @@ import io.foleystream.media.FrameSink;
 import io.foleystream.media.MediaChunk;
 import io.foleystream.media.MediaException;
 import io.foleystream.media.RgbFrame;
+import io.foleystream.media.SampledFrames;
 import io.foleystream.media.WindowFrameExtractor;
 import io.foleystream.media.WindowFrames;
 import io.foleystream.schemas.RecordPosition;
 import io.foleystream.schemas.VideoChunk;
+import io.foleystream.schemas.WindowGrid;
+import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.records.ChunkRules;
 import java.nio.FloatBuffer;
@@ -70,8 +74,30 @@ public final class WindowFeaturizer implements AutoCloseable {
   private final PayloadFetcher payloads;
   private final WindowFrameExtractor extractor;
   private final ChunkDecoder probe;
+  private final FrameFeatureCache cache;
 
+  /**
+   * A featurizer that encodes every window's frames afresh.
+   *
+   * @param engine the engine with its feature extractors
+   * @param payloads fetches referenced payloads
+   * @param settings decoding limits
+   */
   public WindowFeaturizer(FoleyEngine engine, PayloadFetcher payloads, DecoderSettings settings) {
+    this(engine, payloads, settings, null);
+  }
+
+  /**
+   * A featurizer that keeps each stream's frame features for the windows that overlap.
+   *
+   * @param engine the engine with its feature extractors
+   * @param payloads fetches referenced payloads
+   * @param settings decoding limits
+   * @param cache per-stream CLIP frame and Synchformer segment features, or null for none
+   */
+  public WindowFeaturizer(FoleyEngine engine, PayloadFetcher payloads, DecoderSettings settings,
+      FrameFeatureCache cache) {
+    this.cache = cache;
     this.engine = engine;
     this.payloads = payloads;
     this.extractor = new WindowFrameExtractor(settings);
@@ -104,9 +130,10 @@ public final class WindowFeaturizer implements AutoCloseable {
         report(task, i, e, bad);
       }
     }
+    Sampling sampling = sampling(task);
     WindowFrames frames;
     try {
-      frames = extract(task, chunks);
+      frames = extract(task, chunks, sampling);
     } catch (MediaException e) {
       if (!CHUNK_AT_FAULT.contains(e.reason())) {
         throw e;
@@ -122,17 +149,82 @@ public final class WindowFeaturizer implements AutoCloseable {
           report(task, indexes.get(j), failure, bad);
         }
       }
-      frames = good.isEmpty() ? null : extractAgain(task, good);
+      frames = good.isEmpty() ? null : extractAgain(task, good, sampling);
     }
     long t1 = System.nanoTime();
     if (frames == null || frames.clip().covered() == 0 || frames.sync().covered() == 0) {
       return new Result(null, bad, t1 - t0, 0);
     }
-    float[] clip = engine.clipImageEncoder().encode(FloatBuffer.wrap(frames.clip().data()),
-        frames.clip().count());
-    float[] sync = engine.synchformerEncoder().encode(FloatBuffer.wrap(frames.sync().data()),
-        frames.sync().count());
+    float[] clip;
+    float[] sync;
+    if (sampling.reuse()) {
+      clip = cache.clipFeatures(task.getStreamId(), FloatBuffer.wrap(frames.clip().data()),
+          paddedSourcePts(frames.clip()));
+      sync = cache.syncFeatures(task.getStreamId(), FloatBuffer.wrap(frames.sync().data()),
+          frames.sync().sourcePtsUs());
+    } else {
+      clip = engine.clipImageEncoder().encode(FloatBuffer.wrap(frames.clip().data()),
+          frames.clip().count());
+      sync = engine.synchformerEncoder().encode(FloatBuffer.wrap(frames.sync().data()),
+          frames.sync().count());
+    }
     return new Result(new VideoFeatures(clip, sync), bad, t1 - t0, System.nanoTime() - t1);
+  }
+
+  /**
+   * How a window's frames are sampled: whether its features may come from the stream's cache,
+   * and where its CLIP grid starts.
+   *
+   * @param reuse whether the window overlaps its neighbours and the cache is on
+   * @param clipGridStartUs start of the CLIP grid
+   */
+  private record Sampling(boolean reuse, long clipGridStartUs) {}
+
+  /**
+   * Overlapping windows share frames, so their features come from the stream's cache. A live
+   * window also takes its CLIP points from the stream's 8 fps grid (the point nearest to its
+   * start, at most half a CLIP frame, 62.5 ms, away): then its overlap with the window before
+   * picks exactly the frames that window picked, and each source frame is encoded once. Tumbling
+   * windows keep MMAudio's grid anchored at the window start.
+   */
+  private Sampling sampling(WindowTask task) {
+    boolean overlaps = task.getHopMicros() < task.getWindowDurationMicros();
+    if (cache == null || !overlaps) {
+      return new Sampling(false, task.getWindowStartMicros());
+    }
+    WindowGrid grid = task.getGrid();
+    if (grid == null || grid.getMode() != WindowMode.LIVE) {
+      return new Sampling(true, task.getWindowStartMicros());
+    }
+    long step = 1_000_000L / WindowFrameExtractor.CLIP_FPS;
+    long fromOrigin = task.getWindowStartMicros() - grid.getOriginMicros();
+    return new Sampling(true, grid.getOriginMicros()
+        + Math.floorDiv(fromOrigin + step / 2, step) * step);
+  }
+
+  /**
+   * The source frame of every CLIP grid point, the points past the last frame (whose rows are
+   * copies of the last covered one) included, so that the cache serves them too: a frame the
+   * cache already had was not preprocessed, and its row holds nothing to copy.
+   */
+  private static long[] paddedSourcePts(SampledFrames frames) {
+    long[] pts = frames.sourcePtsUs().clone();
+    int covered = frames.covered();
+    for (int i = covered; i > 0 && i < pts.length; i++) {
+      pts[i] = pts[covered - 1];
+    }
+    return pts;
+  }
+
+  /**
+   * Forgets a stream's cached features (its last window was generated).
+   *
+   * @param streamId the stream
+   */
+  public void forget(String streamId) {
+    if (cache != null) {
+      cache.dropStream(streamId);
+    }
   }
 
   /**
@@ -140,10 +232,10 @@ public final class WindowFeaturizer implements AutoCloseable {
    * shows only after another), the window is generated without video rather than retried
    * forever.
    */
-  private WindowFrames extractAgain(WindowTask task, List<MediaChunk> chunks)
+  private WindowFrames extractAgain(WindowTask task, List<MediaChunk> chunks, Sampling sampling)
       throws MediaException {
     try {
-      return extract(task, chunks);
+      return extract(task, chunks, sampling);
     } catch (MediaException e) {
       if (!CHUNK_AT_FAULT.contains(e.reason())) {
         throw e;
@@ -155,8 +247,14 @@ public final class WindowFeaturizer implements AutoCloseable {
     }
   }
 
-  private WindowFrames extract(WindowTask task, List<MediaChunk> chunks) throws MediaException {
-    return extractor.extract(chunks, task.getWindowStartMicros(), task.getWindowDurationMicros());
+  private WindowFrames extract(WindowTask task, List<MediaChunk> chunks, Sampling sampling)
+      throws MediaException {
+    if (!sampling.reuse()) {
+      return extractor.extract(chunks, task.getWindowStartMicros(),
+          task.getWindowDurationMicros());
+    }
+    return extractor.extract(chunks, task.getWindowStartMicros(), sampling.clipGridStartUs(),
+        task.getWindowDurationMicros(), pts -> cache.hasClipFeature(task.getStreamId(), pts));
   }
 
   private MediaChunk mediaChunk(VideoChunk chunk) throws PayloadFetcher.PayloadException {
