@@ -70,7 +70,7 @@ class DemoIT {
     assertTrue(finished, "the live demo did not finish in 8 minutes:\n" + output);
     assertEquals(0, demo.exitValue(), output);
     String report = read(out.resolve("report.txt"));
-    assertTrue(report.contains("mode:        live, hop 2016 ms (63 latent frames)"), report);
+    assertTrue(report.contains("mode:        live, hop 1920 ms (60 latent frames)"), report);
     assertTrue(report.contains("16.00 s of audio"), "every sample once: " + report);
     java.util.regex.Matcher seams = java.util.regex.Pattern
         .compile("seam error:  mean ([0-9.]+), max ([0-9.]+) over (\\d+) join").matcher(report);

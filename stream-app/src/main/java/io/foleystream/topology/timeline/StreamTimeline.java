@@ -17,8 +17,11 @@ import io.foleystream.schemas.WindowMode;
  * <h2>Hops</h2>
  * In {@link WindowMode#LIVE} the hop is a whole number of latent frames (512 samples at 16 kHz,
  * 1024 at 44.1 kHz), because the next window continues the previous one's latent shifted by the
- * hop; it is also at most the window minus the margin, so that consecutive published regions
- * meet. In {@link WindowMode#TUMBLING} it is a whole number of samples, at most the window.
+ * hop; where a few latent frames make a whole number of Synchformer segment steps (10 frames,
+ * 320 ms, at 16 kHz) it is a multiple of those, so that each segment is encoded once ({@link
+ * #hopUnitFrames}); and it is at most the window minus the margin, so that consecutive published
+ * regions meet. In {@link WindowMode#TUMBLING} it is a whole number of samples, at most the
+ * window.
  *
  * <h2>Published regions</h2>
  * A window publishes from where the stream's published audio ends (the previous window's region
@@ -41,6 +44,9 @@ public record StreamTimeline(WindowMode mode, long originMicros, int sampleRate,
     long windowSamples, int latentFrameSamples, long marginSamples) {
 
   private static final long MICROS = 1_000_000L;
+  /** The Synchformer's segment step: 8 frames at 25 fps. */
+  private static final long SEGMENT_STEP_FRAMES = 8;
+  private static final long SYNC_FPS = 25;
 
   /**
    * Checks the values.
@@ -85,11 +91,31 @@ public record StreamTimeline(WindowMode mode, long originMicros, int sampleRate,
   public long hopSamples(long hopMicros) {
     long samples = samplesIn(hopMicros, sampleRate);
     if (mode == WindowMode.LIVE) {
-      long frames = Math.floorDiv(samples + latentFrameSamples / 2, latentFrameSamples);
-      long maxFrames = (windowSamples - marginSamples) / latentFrameSamples;
-      return Math.max(1, Math.min(maxFrames, frames)) * latentFrameSamples;
+      long unit = (long) hopUnitFrames() * latentFrameSamples;
+      long units = Math.floorDiv(samples + unit / 2, unit);
+      long maxUnits = (windowSamples - marginSamples) / unit;
+      return Math.max(1, Math.min(maxUnits, units)) * unit;
     }
     return Math.max(1, Math.min(windowSamples, samples));
+  }
+
+  /**
+   * The latent frames a LIVE hop is a multiple of: the fewest in which the Synchformer's segment
+   * step (8 frames at 25 fps, 320 ms) fits a whole number of times, so that consecutive windows'
+   * segments coincide and each is encoded once (10 frames at 16 kHz); 1 where that would take
+   * more than a quarter of the window (44.1 kHz: 441 frames).
+   *
+   * @return latent frames
+   */
+  public int hopUnitFrames() {
+    long frameTicks = (long) latentFrameSamples * SYNC_FPS;
+    long stepTicks = SEGMENT_STEP_FRAMES * sampleRate;
+    long unit = stepTicks / gcd(frameTicks, stepTicks);
+    return unit * latentFrameSamples * 4 <= windowSamples ? (int) unit : 1;
+  }
+
+  private static long gcd(long a, long b) {
+    return b == 0 ? a : gcd(b, a % b);
   }
 
   /**

@@ -15,15 +15,22 @@ class StreamTimelineTest {
   }
 
   @Test
-  void aLiveHopIsTheNearestWholeNumberOfLatentFrames() {
-    StreamTimeline t = live16k(2048);
-    assertEquals(63 * 512, t.hopSamples(2_000_000), "62.5 frames round up");
-    assertEquals(62 * 512, t.hopSamples(1_990_000));
-    assertEquals(512, t.hopSamples(1), "at least one frame");
-    assertEquals(128_000 - 2048 - (128_000 - 2048) % 512, t.hopSamples(8_000_000),
-        "at most the window minus the margin, in whole frames");
+  void aLiveHopAt16kHzIsTheNearestMultipleOfTenLatentFramesSoSegmentsRepeat() {
+    StreamTimeline t = live16k(5120);
+    assertEquals(10, t.hopUnitFrames(), "10 x 32 ms = 320 ms = 8 frames at 25 fps");
+    assertEquals(60 * 512, t.hopSamples(2_000_000), "1.92 s is the nearest multiple");
+    assertEquals(70 * 512, t.hopSamples(2_100_000));
+    assertEquals(10 * 512, t.hopSamples(1), "at least one unit");
+    assertEquals(240 * 512, t.hopSamples(8_000_000),
+        "at most the window minus the margin, in whole units");
+  }
+
+  @Test
+  void aLiveHopAt44kHzIsTheNearestWholeNumberOfLatentFrames() {
     StreamTimeline hifi = new StreamTimeline(WindowMode.LIVE, 0, 44_100, 352_800, 1024, 4096);
+    assertEquals(1, hifi.hopUnitFrames(), "441 frames would be longer than the window");
     assertEquals(86 * 1024, hifi.hopSamples(2_000_000), "88200 samples are 86.13 frames");
+    assertEquals(87 * 1024, hifi.hopSamples(2_020_000), "86.99 frames round up");
   }
 
   @Test
@@ -61,6 +68,7 @@ class StreamTimelineTest {
   void aLiveWindowPublishesFromThePublishedEndToItsEndLessTheMargin() {
     StreamTimeline t = live16k(2048);
     StreamTimeline.Region first = t.region(0, 32_256, null, null);
+    assertEquals(2048, t.marginSamples());
     assertEquals(0, first.startSamples());
     assertEquals(128_000 - 2048, first.endSamples());
     assertFalse(first.lastOfStream());
