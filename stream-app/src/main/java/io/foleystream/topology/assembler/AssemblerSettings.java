@@ -19,10 +19,35 @@ import io.foleystream.schemas.StreamControl;
  * @param seed global seed
  * @param steps default Euler steps
  * @param cfgStrength default guidance strength
+ * @param coverageToleranceMicros longest uncovered stretch between chunks that is not a gap
  */
 public record AssemblerSettings(long durationMicros, long defaultHopMicros, long graceMicros,
     GapPolicy gapPolicy, long idleTimeoutMillis, String prompt, String negativePrompt, long seed,
-    int steps, double cfgStrength) {
+    int steps, double cfgStrength, long coverageToleranceMicros) {
+
+  /** The default tolerance: 1 ms. */
+  public static final long DEFAULT_COVERAGE_TOLERANCE_MICROS = 1000;
+
+  /**
+   * Settings with the default coverage tolerance.
+   *
+   * @param durationMicros window length
+   * @param defaultHopMicros default hop
+   * @param graceMicros grace time
+   * @param gapPolicy gap policy
+   * @param idleTimeoutMillis idle timeout, 0 for never
+   * @param prompt default prompt
+   * @param negativePrompt default negative prompt
+   * @param seed global seed
+   * @param steps default Euler steps
+   * @param cfgStrength default guidance strength
+   */
+  public AssemblerSettings(long durationMicros, long defaultHopMicros, long graceMicros,
+      GapPolicy gapPolicy, long idleTimeoutMillis, String prompt, String negativePrompt,
+      long seed, int steps, double cfgStrength) {
+    this(durationMicros, defaultHopMicros, graceMicros, gapPolicy, idleTimeoutMillis, prompt,
+        negativePrompt, seed, steps, cfgStrength, DEFAULT_COVERAGE_TOLERANCE_MICROS);
+  }
 
   /**
    * Validates the values.
@@ -34,8 +59,9 @@ public record AssemblerSettings(long durationMicros, long defaultHopMicros, long
       throw new IllegalArgumentException("window hop must be in (0, duration]: hop "
           + defaultHopMicros + " us, duration " + durationMicros + " us");
     }
-    if (graceMicros < 0 || idleTimeoutMillis < 0) {
-      throw new IllegalArgumentException("grace and idle timeout must not be negative");
+    if (graceMicros < 0 || idleTimeoutMillis < 0 || coverageToleranceMicros < 0) {
+      throw new IllegalArgumentException("grace, idle timeout and coverage tolerance must not"
+          + " be negative");
     }
     if (gapPolicy == GapPolicy.NONE) {
       throw new IllegalArgumentException("NONE is not a gap policy for windows with gaps");
@@ -63,7 +89,9 @@ public record AssemblerSettings(long durationMicros, long defaultHopMicros, long
     if (control == null) {
       return new GenerationSettings(prompt, negativePrompt, seed, steps, cfgStrength, null);
     }
-    return new GenerationSettings(control.getPrompt(), control.getNegativePrompt(),
+    return new GenerationSettings(
+        control.getPrompt() != null ? control.getPrompt() : prompt,
+        control.getNegativePrompt() != null ? control.getNegativePrompt() : negativePrompt,
         control.getSeed() != null ? control.getSeed() : seed,
         control.getSteps() != null ? control.getSteps() : steps,
         control.getCfgStrength() != null ? control.getCfgStrength() : cfgStrength,

@@ -5,6 +5,7 @@ import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.WindowTask;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The pure part of the generator: a batch of windows and their streams' state in, each window's
@@ -31,10 +32,12 @@ public interface GenerationStep {
    * @param tasks the windows; a stream's windows in their order
    * @param committedTails a window's stream's latest committed state (see {@link WindowTails}),
    *     or null
+   * @param skipped windows not to generate: their audio chunks carry silence flagged {@code
+   *     DEADLINE_MISSED}, with the timestamps their audio would have had
    * @return one outcome per window, in the same order
    * @throws MediaException if decoding fails for a reason that is not a chunk's fault
    * @throws PayloadFetcher.PayloadException if a payload cannot be fetched for now
    */
-  List<Outcome> generate(List<WindowTask> tasks, Function<WindowTask, AudioChunk> committedTails)
-      throws MediaException, PayloadFetcher.PayloadException;
+  List<Outcome> generate(List<WindowTask> tasks, Function<WindowTask, AudioChunk> committedTails,
+      Predicate<WindowTask> skipped) throws MediaException, PayloadFetcher.PayloadException;
 }

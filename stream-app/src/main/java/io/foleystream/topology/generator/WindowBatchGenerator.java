@@ -10,6 +10,7 @@ import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.GapPolicy;
 import io.foleystream.schemas.GenerationParameters;
 import io.foleystream.schemas.GenerationSettings;
+import io.foleystream.schemas.SilenceReason;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.records.Sha256;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -62,7 +64,7 @@ public final class WindowBatchGenerator implements GenerationStep {
 
   @Override
   public List<Outcome> generate(List<WindowTask> tasks,
-      Function<WindowTask, AudioChunk> committedTails)
+      Function<WindowTask, AudioChunk> committedTails, Predicate<WindowTask> skipped)
       throws MediaException, PayloadFetcher.PayloadException {
     long batchStart = System.nanoTime();
     long batchStartMillis = System.currentTimeMillis();
@@ -84,6 +86,10 @@ public final class WindowBatchGenerator implements GenerationStep {
               null));
           continue;
         }
+        if (skipped.test(task)) {
+          // A skipped window needs no media work: it is late already.
+          continue;
+        }
         WindowFeaturizer.Result result = featurizer.featurize(task);
         metrics.time(PipelineMetrics.Stage.DECODE, result.decodeNanos());
         metrics.time(PipelineMetrics.Stage.FEATURES, result.featureNanos());
@@ -91,6 +97,11 @@ public final class WindowBatchGenerator implements GenerationStep {
       }
     }
     Map<WindowTask, float[]> audio = new LinkedHashMap<>();
+    for (WindowTask task : tasks) {
+      if (skipped.test(task) && !failures.containsKey(task)) {
+        audio.put(task, new float[engine.samplesPerWindow()]);
+      }
+    }
     Map<List<Object>, List<WindowTask>> groups = new LinkedHashMap<>();
     for (WindowTask task : features.keySet()) {
       if (silent(task)) {
@@ -123,6 +134,9 @@ public final class WindowBatchGenerator implements GenerationStep {
         if (cut.tailUpdate() != null) {
           batchTails.put(task.getStreamId(), cut.tailUpdate());
         }
+        SilenceReason silence = skipped.test(task) ? SilenceReason.DEADLINE_MISSED
+            : silent(task) ? SilenceReason.GAP : null;
+        cut.chunks().forEach(c -> c.setSilenceReason(silence));
         outcomes.add(new Outcome(task, cut.chunks(), cut.tailUpdate(), bad, null));
       }
     }
