@@ -177,6 +177,11 @@ public final class ConfigKeys {
   public static final Key COVERAGE_TOLERANCE_MS = key("foleystream.window.coverage.tolerance.ms",
       "1", "Chunks whose boundaries are at most this far apart, in ms, count as contiguous.");
 
+  /** Retention of a stream's state. */
+  public static final Key STREAM_RETENTION_MS = key("foleystream.stream.retention.ms", "3600000",
+      "Wall-clock time after a stream's last chunk at which the assembler deletes its state"
+          + " (ended or idle streams; 0: never).");
+
   private ConfigKeys() {}
 
   private static Key key(String name, String defaultValue, String description) {

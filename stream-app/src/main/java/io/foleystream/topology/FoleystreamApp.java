@@ -272,7 +272,8 @@ public final class FoleystreamApp implements AutoCloseable {
           config.longValue(ConfigKeys.STREAM_IDLE_TIMEOUT_MS),
           config.string(ConfigKeys.PROMPT), config.string(ConfigKeys.NEGATIVE_PROMPT),
           config.longValue(ConfigKeys.SEED), steps, cfg,
-          config.longValue(ConfigKeys.COVERAGE_TOLERANCE_MS) * 1000);
+          config.longValue(ConfigKeys.COVERAGE_TOLERANCE_MS) * 1000,
+          config.longValue(ConfigKeys.STREAM_RETENTION_MS));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage(), e);
     }

@@ -20,16 +20,18 @@ import io.foleystream.schemas.StreamControl;
  * @param steps default Euler steps
  * @param cfgStrength default guidance strength
  * @param coverageToleranceMicros longest uncovered stretch between chunks that is not a gap
+ * @param retentionMillis wall-clock time after a stream's last chunk at which its state is
+ *     deleted (ended or idle); 0 for never
  */
 public record AssemblerSettings(long durationMicros, long defaultHopMicros, long graceMicros,
     GapPolicy gapPolicy, long idleTimeoutMillis, String prompt, String negativePrompt, long seed,
-    int steps, double cfgStrength, long coverageToleranceMicros) {
+    int steps, double cfgStrength, long coverageToleranceMicros, long retentionMillis) {
 
   /** The default tolerance: 1 ms. */
   public static final long DEFAULT_COVERAGE_TOLERANCE_MICROS = 1000;
 
   /**
-   * Settings with the default coverage tolerance.
+   * Settings with the default coverage tolerance, keeping every stream's state.
    *
    * @param durationMicros window length
    * @param defaultHopMicros default hop
@@ -46,7 +48,7 @@ public record AssemblerSettings(long durationMicros, long defaultHopMicros, long
       GapPolicy gapPolicy, long idleTimeoutMillis, String prompt, String negativePrompt,
       long seed, int steps, double cfgStrength) {
     this(durationMicros, defaultHopMicros, graceMicros, gapPolicy, idleTimeoutMillis, prompt,
-        negativePrompt, seed, steps, cfgStrength, DEFAULT_COVERAGE_TOLERANCE_MICROS);
+        negativePrompt, seed, steps, cfgStrength, DEFAULT_COVERAGE_TOLERANCE_MICROS, 0);
   }
 
   /**
@@ -59,9 +61,10 @@ public record AssemblerSettings(long durationMicros, long defaultHopMicros, long
       throw new IllegalArgumentException("window hop must be in (0, duration]: hop "
           + defaultHopMicros + " us, duration " + durationMicros + " us");
     }
-    if (graceMicros < 0 || idleTimeoutMillis < 0 || coverageToleranceMicros < 0) {
-      throw new IllegalArgumentException("grace, idle timeout and coverage tolerance must not"
-          + " be negative");
+    if (graceMicros < 0 || idleTimeoutMillis < 0 || coverageToleranceMicros < 0
+        || retentionMillis < 0) {
+      throw new IllegalArgumentException("grace, idle timeout, coverage tolerance and retention"
+          + " must not be negative");
     }
     if (gapPolicy == GapPolicy.NONE) {
       throw new IllegalArgumentException("NONE is not a gap policy for windows with gaps");
