@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
             + " (FOLEYSTREAM_BOOTSTRAP_SERVERS sets bootstrap.servers) and --set; every Kafka,"
             + " Kafka Streams and schema registry key passes through unchanged.",
         "Stops gracefully on SIGTERM or Ctrl-C: the running generation batch commits first.",
-        "Exit status: 0 stopped, 1 failed, 2 bad usage or configuration."})
+        "Exit status: 0 stopped, 1 failed (to start, or a part failed for good while running),"
+            + " 2 bad usage or configuration."})
 final class RunCommand implements Callable<Integer> {
 
   @Spec
@@ -63,7 +65,17 @@ final class RunCommand implements Callable<Integer> {
       stopped.countDown();
     }, "foleystream-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    stopped.await();
+    // A part that failed for good (the generation loop fenced or its commit lost, the assembler
+    // in ERROR) ends the process with a failure status, so that an orchestrator restarts it.
+    while (!stopped.await(1, TimeUnit.SECONDS)) {
+      if (!app.health().live()) {
+        err().println("foleystream run: a part failed for good: " + app.health().json());
+        err().flush();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        app.close();
+        return 1;
+      }
+    }
     return 0;
   }
 

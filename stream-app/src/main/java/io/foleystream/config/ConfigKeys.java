@@ -201,6 +201,27 @@ public final class ConfigKeys {
   public static final Key SHUTDOWN_TIMEOUT_MS = key("foleystream.shutdown.timeout.ms", "60000",
       "Longest wait for the running generation to finish and commit on shutdown.");
 
+  /** Default latency budget of a stream. */
+  public static final Key DEADLINE_BUDGET_MS = key("foleystream.deadline.budget.ms", "10000",
+      "Latency budget of streams whose control record sets none, in ms: a window's deadline is"
+          + " the moment its last chunk was consumed plus this.");
+  /** Default deadline policy of a stream. */
+  public static final Key DEADLINE_POLICY = key("foleystream.deadline.policy", "QUEUE",
+      "What happens to a late window of a stream whose control record sets no policy: QUEUE,"
+          + " SKIP, DEGRADE or DEGRADE_THEN_SKIP (live streams: DEGRADE_THEN_SKIP).");
+  /** Readiness lag bound. */
+  public static final Key HEALTH_MAX_LAG_MS = key("foleystream.health.max.lag.ms", "0",
+      "Lag of the oldest window waiting for generation beyond which /health/ready fails, in ms"
+          + " (0: lag does not affect readiness).");
+  /** Coverage tolerance. */
+  public static final Key COVERAGE_TOLERANCE_MS = key("foleystream.window.coverage.tolerance.ms",
+      "1", "Chunks whose boundaries are at most this far apart, in ms, count as contiguous.");
+
+  /** Retention of a stream's state. */
+  public static final Key STREAM_RETENTION_MS = key("foleystream.stream.retention.ms", "3600000",
+      "Wall-clock time after a stream's last chunk at which the assembler deletes its state"
+          + " (ended or idle streams; 0: never).");
+
   private ConfigKeys() {}
 
   private static Key key(String name, String defaultValue, String description) {

@@ -10,6 +10,7 @@ import io.foleystream.inference.ProviderChoice;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.media.DecoderSettings;
 import io.foleystream.schemas.AudioChunk;
+import io.foleystream.schemas.DeadlineAction;
 import io.foleystream.schemas.DeadLetter;
 import io.foleystream.schemas.GapPolicy;
 import io.foleystream.schemas.GeneratorState;
@@ -28,13 +29,18 @@ import io.foleystream.topology.assembler.AssemblerStores;
 import io.foleystream.topology.assembler.AssemblerTopology;
 import io.foleystream.topology.generator.AudioChunker;
 import io.foleystream.topology.generator.BatchPolicy;
+import io.foleystream.topology.generator.ControlView;
+import io.foleystream.topology.generator.DeadlinePolicy;
 import io.foleystream.topology.generator.GenerationDriver;
+import io.foleystream.topology.generator.LagTracker;
 import io.foleystream.topology.generator.OutputRecords;
 import io.foleystream.topology.generator.PayloadFetcher;
 import io.foleystream.topology.generator.WindowBatchGenerator;
 import io.foleystream.topology.generator.WindowFeaturizer;
+import io.foleystream.topology.generator.WindowPlanner;
 import io.foleystream.topology.generator.WindowTails;
 import io.foleystream.topology.operations.Health;
+import io.foleystream.topology.operations.LagMeters;
 import io.foleystream.topology.operations.OperationsServer;
 import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.operations.TopicProvisioner;
@@ -110,6 +116,8 @@ public final class FoleystreamApp implements AutoCloseable {
   private KafkaClientMetrics consumerMetrics;
   private KafkaConsumer<String, GeneratorState> tailConsumer;
   private KafkaStreamsMetrics streamsMetrics;
+  private ControlView controls;
+  private final LagMeters lagMeters;
   private volatile boolean closing;
 
   private FoleystreamApp(FoleystreamConfig config) {
@@ -117,6 +125,7 @@ public final class FoleystreamApp implements AutoCloseable {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     this.metrics = new PipelineMetrics(registry);
+    this.lagMeters = new LagMeters(registry);
     this.topics = TopicNames.from(config);
     this.shutdownTimeout = Duration.ofMillis(config.longValue(ConfigKeys.SHUTDOWN_TIMEOUT_MS));
   }
@@ -266,7 +275,9 @@ public final class FoleystreamApp implements AutoCloseable {
           config.longValue(ConfigKeys.WINDOW_GRACE_MS) * 1000, policy,
           config.longValue(ConfigKeys.STREAM_IDLE_TIMEOUT_MS),
           config.string(ConfigKeys.PROMPT), config.string(ConfigKeys.NEGATIVE_PROMPT),
-          config.longValue(ConfigKeys.SEED), steps, cfg, audioGrid());
+          config.longValue(ConfigKeys.SEED), steps, cfg,
+          config.longValue(ConfigKeys.COVERAGE_TOLERANCE_MS) * 1000,
+          config.longValue(ConfigKeys.STREAM_RETENTION_MS), audioGrid());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage(), e);
     }
@@ -357,15 +368,52 @@ public final class FoleystreamApp implements AutoCloseable {
         serdes.value(GeneratorState.class).serializer()),
         new DeadLetters(DEAD_LETTER_INLINE_BYTES),
         metrics);
+    Map<String, Object> controlConfig = new HashMap<>(restoreConfig);
+    controlConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, applicationId + "-control-" + instance);
+    controls = new ControlView(new KafkaConsumer<>(controlConfig, new StringDeserializer(),
+        new ByteArrayDeserializer()), serdes.value(StreamControl.class).deserializer(),
+        topics.control());
+    controls.catchUp();
+    controls.follow();
+    DeadlinePolicy deadlines = deadlinePolicy();
+    WindowPlanner planner = planner(controls, deadlines);
     loop = new GenerationDriver(consumer, producer, topics, generator, output, tails, metrics,
-        BatchPolicy.arrivalOrder(batchSize, config.longValue(ConfigKeys.BATCH_WAIT_MS)),
-        System::currentTimeMillis);
+        new BatchPolicy(batchSize, config.longValue(ConfigKeys.BATCH_WAIT_MS),
+            deadlines.order(controls::latest, System::currentTimeMillis)),
+        System::currentTimeMillis, planner, new LagTracker(planner, lagMeters));
     loopThread = new Thread(loop, "foleystream-generation");
     loopThread.start();
     LOG.info("generator started: {} -> {} with model set {} ({}, {} weights), batches of up to"
         + " {}", topics.windowTasks(), topics.audio(), models,
         engine.modelSet().manifest().variant(), engine.modelSet().manifest().weights(),
         batchSize);
+  }
+
+  private DeadlinePolicy deadlinePolicy() {
+    try {
+      return new DeadlinePolicy(config.longValue(ConfigKeys.DEADLINE_BUDGET_MS),
+          config.enumValue(ConfigKeys.DEADLINE_POLICY, DeadlineAction.class));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ConfigKeys.DEADLINE_BUDGET_MS.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Settings at generation time: the latest control record, the defaults for its nulls. */
+  private WindowPlanner planner(ControlView view, DeadlinePolicy deadlines) {
+    var sampler = engine.modelSet().manifest().sampler();
+    Integer steps = config.optionalInt(ConfigKeys.STEPS);
+    Double cfg = config.optionalDouble(ConfigKeys.CFG);
+    WindowPlanner.Defaults defaults = new WindowPlanner.Defaults(
+        config.string(ConfigKeys.PROMPT), config.string(ConfigKeys.NEGATIVE_PROMPT),
+        config.longValue(ConfigKeys.SEED), steps != null ? steps : sampler.steps(),
+        cfg != null ? cfg : sampler.cfgStrength());
+    return new WindowPlanner(view::latest, defaults, deadlines, decision -> {
+      if (decision.skipped()) {
+        lagMeters.skipped(decision.action().name());
+      } else if (decision.degraded()) {
+        lagMeters.degraded(decision.action().name(), decision.steps());
+      }
+    });
   }
 
   private String instanceId() {
@@ -403,8 +451,10 @@ public final class FoleystreamApp implements AutoCloseable {
    * @return the health
    */
   public Health health() {
+    long maxLag = config.longValue(ConfigKeys.HEALTH_MAX_LAG_MS);
     return new Health(streams == null ? null : streams.state(),
-        loop == null ? null : loop.state().name(), closing);
+        loop == null ? null : loop.state().name(), closing,
+        loop != null && maxLag > 0 && lagMeters.maxLagMillis() > maxLag);
   }
 
   /**
@@ -475,6 +525,9 @@ public final class FoleystreamApp implements AutoCloseable {
     }
     if (http != null) {
       http.close();
+    }
+    if (controls != null) {
+      controls.close();
     }
     if (tailConsumer != null && (loopThread == null || !loopThread.isAlive())) {
       tailConsumer.close();

@@ -51,9 +51,9 @@ class WireFormatTest {
         0, 0, 0, 0, 3,                     // magic byte, schema id 3 (the third registered)
         0x0a, 'c', 'a', 'm', '-', '2',     // streamId: zig-zag length 5, UTF-8 bytes
         0,                                 // state: enum index 0 (STARTED)
-        0,                                 // prompt: empty string
-        0,                                 // negativePrompt: empty string
-        0, 0, 0, 0, 0, 0, 0};              // seed ... issuedAt: union branch 0 (null)
+        0,                                 // prompt: union branch 0 (null)
+        0,                                 // negativePrompt: union branch 0 (null)
+        0, 0, 0, 0, 0, 0, 0, 0, 0};        // seed ... deadlinePolicy: union branch 0 (null)
     assertArrayEquals(expected, payload);
   }
 
@@ -64,8 +64,8 @@ class WireFormatTest {
     SpecificAvroDeserializer<StreamControl> deserializer =
         new SpecificAvroDeserializer<>(StreamControl.class, registry);
     deserializer.configure(Map.of(), false);
-    byte[] payload = {0, 0, 0, 0, (byte) id, 0x02, 'x', 2, 0x04, 'h', 'i', 0,
-        2, 0x54, 0, 0, 0, 0, 0, 0};
+    byte[] payload = {0, 0, 0, 0, (byte) id, 0x02, 'x', 2, 2, 0x04, 'h', 'i', 0,
+        2, 0x54, 0, 0, 0, 0, 0, 0, 0, 0};
 
     StreamControl control = deserializer.deserialize(TOPIC, payload);
 

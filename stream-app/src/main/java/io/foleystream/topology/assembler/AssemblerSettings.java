@@ -21,11 +21,18 @@ import io.foleystream.topology.timeline.StreamTimeline;
  * @param seed global seed
  * @param steps default Euler steps
  * @param cfgStrength default guidance strength
+ * @param coverageToleranceMicros longest uncovered stretch between chunks that is not a gap
+ * @param retentionMillis wall-clock time after a stream's last chunk at which its state is
+ *     deleted (ended or idle); 0 for never
  * @param audio the audio grid windows are placed on, and the default mode and margin
  */
 public record AssemblerSettings(long durationMicros, long defaultHopMicros, long graceMicros,
     GapPolicy gapPolicy, long idleTimeoutMillis, String prompt, String negativePrompt, long seed,
-    int steps, double cfgStrength, AudioGrid audio) {
+    int steps, double cfgStrength, long coverageToleranceMicros, long retentionMillis,
+    AudioGrid audio) {
+
+  /** The default tolerance: 1 ms. */
+  public static final long DEFAULT_COVERAGE_TOLERANCE_MICROS = 1000;
 
   /**
    * The model set's audio grid as the assembler needs it, and the defaults of the window mode.
@@ -44,7 +51,8 @@ public record AssemblerSettings(long durationMicros, long defaultHopMicros, long
   }
 
   /**
-   * Settings on the 16 kHz grid with tumbling windows by default.
+   * Settings with the default coverage tolerance, keeping every stream's state, on the 16 kHz
+   * grid with tumbling windows by default.
    *
    * @param durationMicros window length
    * @param defaultHopMicros default hop
@@ -61,7 +69,8 @@ public record AssemblerSettings(long durationMicros, long defaultHopMicros, long
       GapPolicy gapPolicy, long idleTimeoutMillis, String prompt, String negativePrompt,
       long seed, int steps, double cfgStrength) {
     this(durationMicros, defaultHopMicros, graceMicros, gapPolicy, idleTimeoutMillis, prompt,
-        negativePrompt, seed, steps, cfgStrength, AudioGrid.TUMBLING_16K);
+        negativePrompt, seed, steps, cfgStrength, DEFAULT_COVERAGE_TOLERANCE_MICROS, 0,
+        AudioGrid.TUMBLING_16K);
   }
 
   /**
@@ -74,8 +83,10 @@ public record AssemblerSettings(long durationMicros, long defaultHopMicros, long
       throw new IllegalArgumentException("window hop must be in (0, duration]: hop "
           + defaultHopMicros + " us, duration " + durationMicros + " us");
     }
-    if (graceMicros < 0 || idleTimeoutMillis < 0) {
-      throw new IllegalArgumentException("grace and idle timeout must not be negative");
+    if (graceMicros < 0 || idleTimeoutMillis < 0 || coverageToleranceMicros < 0
+        || retentionMillis < 0) {
+      throw new IllegalArgumentException("grace, idle timeout, coverage tolerance and retention"
+          + " must not be negative");
     }
     if (gapPolicy == GapPolicy.NONE) {
       throw new IllegalArgumentException("NONE is not a gap policy for windows with gaps");
@@ -132,7 +143,9 @@ public record AssemblerSettings(long durationMicros, long defaultHopMicros, long
     if (control == null) {
       return new GenerationSettings(prompt, negativePrompt, seed, steps, cfgStrength, null);
     }
-    return new GenerationSettings(control.getPrompt(), control.getNegativePrompt(),
+    return new GenerationSettings(
+        control.getPrompt() != null ? control.getPrompt() : prompt,
+        control.getNegativePrompt() != null ? control.getNegativePrompt() : negativePrompt,
         control.getSeed() != null ? control.getSeed() : seed,
         control.getSteps() != null ? control.getSteps() : steps,
         control.getCfgStrength() != null ? control.getCfgStrength() : cfgStrength,

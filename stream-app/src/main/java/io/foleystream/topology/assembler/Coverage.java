@@ -23,14 +23,18 @@ final class Coverage {
   }
 
   /**
-   * Measures how {@code spans} cover {@code [from, to)}.
+   * Measures how {@code spans} cover {@code [from, to)}, where an uncovered stretch of at most
+   * {@code toleranceMicros} is no gap: chunk boundaries that an external producer rounded
+   * differently (a chunk ending at 1.999999 s, the next starting at 2 s) are contiguous. The
+   * tolerated stretches count as covered.
    *
    * @param spans the chunk ranges, in any order, overlapping or not
    * @param from range start
    * @param to range end
+   * @param toleranceMicros longest uncovered stretch that is not a gap
    * @return the gaps and the covered length
    */
-  static Coverage of(List<Span> spans, long from, long to) {
+  static Coverage of(List<Span> spans, long from, long to, long toleranceMicros) {
     List<Span> sorted = new ArrayList<>(spans);
     sorted.sort(Comparator.comparingLong(Span::start));
     List<PtsRange> gaps = new ArrayList<>();
@@ -39,7 +43,7 @@ final class Coverage {
       if (span.end() <= cursor || span.start() >= to) {
         continue;
       }
-      if (span.start() > cursor) {
+      if (span.start() - cursor > toleranceMicros) {
         gaps.add(new PtsRange(cursor, span.start()));
       }
       cursor = Math.max(cursor, Math.min(span.end(), to));
@@ -47,7 +51,7 @@ final class Coverage {
         break;
       }
     }
-    if (cursor < to) {
+    if (to - cursor > toleranceMicros) {
       gaps.add(new PtsRange(cursor, to));
     }
     long missing = 0;

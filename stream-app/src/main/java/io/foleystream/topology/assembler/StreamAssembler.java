@@ -226,7 +226,8 @@ final class StreamAssembler {
         break;
       }
       long target = streamEnd == null ? end : Math.min(end, streamEnd);
-      Coverage coverage = Coverage.of(spans(state), start, target);
+      Coverage coverage = Coverage.of(spans(state), start, target,
+          settings.coverageToleranceMicros());
       boolean graceExpired = maxEnd > end + settings.graceMicros() || allChunksArrived(state);
       if (!coverage.complete() && !graceExpired && !idle) {
         break;
@@ -323,6 +324,7 @@ final class StreamAssembler {
         .setCompletion(completion)
         .setGapPolicy(coverage.complete() ? GapPolicy.NONE : settings.gapPolicy())
         .setAssembledAt(Instant.ofEpochMilli(nowMillis))
+        .setLastChunkAt(state.getLastChunkAt())
         .build();
   }
 

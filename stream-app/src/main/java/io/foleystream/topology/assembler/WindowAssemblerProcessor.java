@@ -1,5 +1,6 @@
 package io.foleystream.topology.assembler;
 
+import io.foleystream.schemas.BufferedChunk;
 import io.foleystream.schemas.RecordPosition;
 import io.foleystream.schemas.StreamAssembly;
 import io.foleystream.schemas.StreamControl;
@@ -7,9 +8,7 @@ import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.operations.PipelineMetrics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -24,7 +23,9 @@ import org.slf4j.MDC;
  * The window assembler node: keeps each stream's {@link StreamAssembly} and its buffered chunks
  * in persistent, changelogged stores, applies {@link StreamAssembler}'s rules to every chunk, and
  * forwards the windows it emits to the window task topic. A wall-clock punctuation (every
- * second) emits the windows of streams that have been idle for the idle timeout.
+ * second) emits the windows of streams that have been idle for the idle timeout, and deletes
+ * the state of streams whose retention passed; it looks only at the streams due ({@link
+ * StreamWakeups}), not at every stream in the store.
  */
 final class WindowAssemblerProcessor implements Processor<String, VideoChunk, String, WindowTask> {
 
@@ -38,6 +39,8 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
   private ProcessorContext<String, WindowTask> context;
   private KeyValueStore<String, StreamAssembly> assemblies;
   private KeyValueStore<String, StreamControl> controls;
+  private KeyValueStore<String, VideoChunk> chunks;
+  private final StreamWakeups wakeups = new StreamWakeups();
   private StreamAssembler assembler;
 
   WindowAssemblerProcessor(AssemblerSettings settings, AssemblerStores stores, String videoTopic,
@@ -53,7 +56,7 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
     this.context = context;
     assemblies = context.getStateStore(stores.assemblies());
     controls = context.getStateStore(stores.controls());
-    KeyValueStore<String, VideoChunk> chunks = context.getStateStore(stores.chunks());
+    chunks = context.getStateStore(stores.chunks());
     assembler = new StreamAssembler(settings, new StreamAssembler.ChunkStore() {
       @Override
       public VideoChunk get(String streamId, long sequence) {
@@ -70,8 +73,34 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
         chunks.delete(AssemblerStores.chunkKey(streamId, sequence));
       }
     }, videoTopic);
-    if (settings.idleTimeoutMillis() > 0) {
+    if (settings.idleTimeoutMillis() > 0 || settings.retentionMillis() > 0) {
+      try (KeyValueIterator<String, StreamAssembly> all = assemblies.all()) {
+        all.forEachRemaining(e -> schedule(e.key, e.value));
+      }
       context.schedule(IDLE_CHECK, PunctuationType.WALL_CLOCK_TIME, this::emitIdleStreams);
+    }
+  }
+
+  /**
+   * The stream's next wake-up: its idle timeout while that is ahead, then the end of its
+   * retention (an ended stream: the end of its retention only).
+   */
+  private void schedule(String streamId, StreamAssembly state) {
+    if (state.getLastChunkAt() == null) {
+      wakeups.cancel(streamId);
+      return;
+    }
+    long last = state.getLastChunkAt().toEpochMilli();
+    long idleAt = last + settings.idleTimeoutMillis();
+    long now = context.currentSystemTimeMs();
+    if (settings.idleTimeoutMillis() > 0 && !state.getEnded() && idleAt > now) {
+      wakeups.schedule(streamId, idleAt);
+    } else if (settings.retentionMillis() > 0) {
+      wakeups.schedule(streamId, Math.max(idleAt, last + settings.retentionMillis()));
+    } else if (settings.idleTimeoutMillis() > 0 && !state.getEnded()) {
+      wakeups.schedule(streamId, idleAt);
+    } else {
+      wakeups.cancel(streamId);
     }
   }
 
@@ -90,22 +119,48 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
     }
     assemblies.put(streamId, outcome.state());
     forward(outcome.windows(), record.timestamp());
+    if (settings.idleTimeoutMillis() > 0 || settings.retentionMillis() > 0) {
+      schedule(streamId, outcome.state());
+    }
   }
 
+  /** Emits what idle streams have left, and deletes the state of streams past retention. */
   private void emitIdleStreams(long now) {
-    List<KeyValue<String, StreamAssembly>> idle = new ArrayList<>();
-    try (KeyValueIterator<String, StreamAssembly> all = assemblies.all()) {
-      all.forEachRemaining(idle::add);
-    }
-    for (KeyValue<String, StreamAssembly> entry : idle) {
-      StreamAssembler.Outcome outcome = assembler.idle(entry.value, controls.get(entry.key), now);
+    for (String streamId : wakeups.due(now)) {
+      StreamAssembly state = assemblies.get(streamId);
+      if (state == null) {
+        continue;
+      }
+      StreamAssembler.Outcome outcome = assembler.idle(state, controls.get(streamId), now);
       if (!outcome.windows().isEmpty()) {
-        LOG.info("stream {}: idle for {} ms, emitting {} window(s) as they are", entry.key,
+        LOG.info("stream {}: idle for {} ms, emitting {} window(s) as they are", streamId,
             settings.idleTimeoutMillis(), outcome.windows().size());
-        assemblies.put(entry.key, outcome.state());
+        assemblies.put(streamId, outcome.state());
         forward(outcome.windows(), now);
       }
+      long last = outcome.state().getLastChunkAt().toEpochMilli();
+      if (settings.retentionMillis() > 0 && now - last >= settings.retentionMillis()) {
+        delete(streamId, outcome.state());
+      } else {
+        schedule(streamId, outcome.state());
+      }
     }
+  }
+
+  /**
+   * Deletes everything the assembler keeps of a stream (tombstones in the three changelogs): a
+   * chunk of it that arrives later starts the stream afresh, with the application's defaults
+   * until a control record arrives again.
+   */
+  private void delete(String streamId, StreamAssembly state) {
+    for (BufferedChunk c : state.getChunks()) {
+      chunks.delete(AssemblerStores.chunkKey(streamId, c.getSequence()));
+    }
+    assemblies.delete(streamId);
+    controls.delete(streamId);
+    metrics.streamStateDeleted();
+    LOG.info("stream {}: state deleted, its retention of {} ms after its last chunk passed",
+        streamId, settings.retentionMillis());
   }
 
   private void forward(List<WindowTask> windows, long timestamp) {

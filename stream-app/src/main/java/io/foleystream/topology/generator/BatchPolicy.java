@@ -74,6 +74,17 @@ public final class BatchPolicy {
   }
 
   /**
+   * The windows waiting, partition by partition.
+   *
+   * @return a copy
+   */
+  public List<PendingWindow> waiting() {
+    List<PendingWindow> all = new ArrayList<>(size);
+    queues.values().forEach(all::addAll);
+    return all;
+  }
+
+  /**
    * How long the driver may wait for more records before a batch is due.
    *
    * @param nowMillis wall-clock time

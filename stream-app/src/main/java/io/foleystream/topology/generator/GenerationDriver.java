@@ -125,6 +125,8 @@ public final class GenerationDriver implements Runnable {
   private final PipelineMetrics metrics;
   private final BatchPolicy policy;
   private final LongSupplier clock;
+  private final WindowPlanner planner;
+  private final LagTracker lag;
   private final ExecutorService worker;
   private final Set<TopicPartition> revokedDuringBatch = new HashSet<>();
   private volatile boolean running = true;
@@ -143,10 +145,13 @@ public final class GenerationDriver implements Runnable {
    * @param metrics meters
    * @param policy decides what is generated next
    * @param clock wall-clock milliseconds
+   * @param planner settles each window's settings and deadline decision when it is generated
+   * @param lag measures how far behind generation is
    */
   public GenerationDriver(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
       TopicNames topics, GenerationStep step, OutputRecords output, WindowTails tails,
-      PipelineMetrics metrics, BatchPolicy policy, LongSupplier clock) {
+      PipelineMetrics metrics, BatchPolicy policy, LongSupplier clock, WindowPlanner planner,
+      LagTracker lag) {
     this.consumer = consumer;
     this.producer = producer;
     this.topics = topics;
@@ -156,6 +161,8 @@ public final class GenerationDriver implements Runnable {
     this.metrics = metrics;
     this.policy = policy;
     this.clock = clock;
+    this.planner = planner;
+    this.lag = lag;
     this.worker = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "foleystream-generation-worker");
       t.setDaemon(true);
@@ -196,6 +203,7 @@ public final class GenerationDriver implements Runnable {
           backOff();
           continue;
         }
+        lag.observe(policy.waiting(), clock.getAsLong());
         List<PendingWindow> batch = policy.next(clock.getAsLong());
         if (!batch.isEmpty()) {
           processBatch(batch);
@@ -260,11 +268,13 @@ public final class GenerationDriver implements Runnable {
       }
     }
     List<GenerationStep.Outcome> outcomes;
+    Set<WindowTask> skipped = planner.plan(batch, clock.getAsLong());
     revokedDuringBatch.clear();
     consumer.pause(consumer.assignment());
     busy = true;
     try {
-      outcomes = runOnWorker(tasks, t -> tails.get(partitions.get(t), t.getStreamId()));
+      outcomes = runOnWorker(batch, tasks, t -> tails.get(partitions.get(t), t.getStreamId()),
+          skipped);
     } catch (ExecutionException e) {
       retryLater(batch, e.getCause());
       return;
@@ -293,14 +303,18 @@ public final class GenerationDriver implements Runnable {
     commit(batch, records, byTask);
   }
 
-  private List<GenerationStep.Outcome> runOnWorker(List<WindowTask> tasks,
-      Function<WindowTask, GeneratorState> committedStates) throws ExecutionException {
+  private List<GenerationStep.Outcome> runOnWorker(List<PendingWindow> batch,
+      List<WindowTask> tasks, Function<WindowTask, GeneratorState> committedStates,
+      Set<WindowTask> skipped) throws ExecutionException {
     if (tasks.isEmpty()) {
       return List.of();
     }
     Future<List<GenerationStep.Outcome>> future = worker.submit(() -> step.generate(tasks,
-        committedStates));
+        committedStates, skipped::contains));
     while (true) {
+      List<PendingWindow> waiting = policy.waiting();
+      waiting.addAll(batch);
+      lag.observe(waiting, clock.getAsLong());
       try {
         return future.get(BUSY_POLL.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
@@ -370,6 +384,9 @@ public final class GenerationDriver implements Runnable {
     metrics.windowsGenerated(windows);
     metrics.time(PipelineMetrics.Stage.PUBLISH, System.nanoTime() - start);
     endToEnd(batch, offsets.keySet(), clock.getAsLong());
+    lag.committed(batch.stream().filter(p -> offsets.containsKey(p.partition())).toList(),
+        clock.getAsLong());
+    lag.observe(policy.waiting(), clock.getAsLong());
   }
 
   /**

@@ -7,6 +7,7 @@ import io.foleystream.schemas.WindowTask;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The pure part of the generator: a batch of windows and their streams' state in, each window's
@@ -36,11 +37,13 @@ public interface GenerationStep {
    * @param tasks the windows; a stream's windows in their order
    * @param committedStates a window's stream's latest committed state (see {@link
    *     WindowTails}), or null
+   * @param skipped windows not to generate: their audio chunks carry silence flagged {@code
+   *     DEADLINE_MISSED}, with the timestamps their audio would have had
    * @return one outcome per window, in the same order
    * @throws MediaException if decoding fails for a reason that is not a chunk's fault
    * @throws PayloadFetcher.PayloadException if a payload cannot be fetched for now
    */
   List<Outcome> generate(List<WindowTask> tasks,
-      Function<WindowTask, GeneratorState> committedStates)
+      Function<WindowTask, GeneratorState> committedStates, Predicate<WindowTask> skipped)
       throws MediaException, PayloadFetcher.PayloadException;
 }

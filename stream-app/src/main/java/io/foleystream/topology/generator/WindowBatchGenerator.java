@@ -12,6 +12,7 @@ import io.foleystream.schemas.GeneratorState;
 import io.foleystream.schemas.GapPolicy;
 import io.foleystream.schemas.GenerationParameters;
 import io.foleystream.schemas.GenerationSettings;
+import io.foleystream.schemas.SilenceReason;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -69,7 +71,7 @@ public final class WindowBatchGenerator implements GenerationStep {
 
   @Override
   public List<Outcome> generate(List<WindowTask> tasks,
-      Function<WindowTask, GeneratorState> committedStates)
+      Function<WindowTask, GeneratorState> committedStates, Predicate<WindowTask> skipped)
       throws MediaException, PayloadFetcher.PayloadException {
     long batchStart = System.nanoTime();
     long batchStartMillis = System.currentTimeMillis();
@@ -91,6 +93,10 @@ public final class WindowBatchGenerator implements GenerationStep {
               null));
           continue;
         }
+        if (skipped.test(task)) {
+          // A skipped window needs no media work: it is late already.
+          continue;
+        }
         WindowFeaturizer.Result result = featurizer.featurize(task);
         metrics.time(PipelineMetrics.Stage.DECODE, result.decodeNanos());
         metrics.time(PipelineMetrics.Stage.FEATURES, result.featureNanos());
@@ -101,17 +107,19 @@ public final class WindowBatchGenerator implements GenerationStep {
     Map<WindowTask, Outcome> outcomes = new HashMap<>();
     long generated = 0;
     int windows = 0;
-    for (List<WindowTask> round : rounds(features.keySet())) {
+    List<WindowTask> toPublish = tasks.stream().filter(t -> features.containsKey(t)
+        || skipped.test(t) && !failures.containsKey(t)).toList();
+    for (List<WindowTask> round : rounds(toPublish)) {
       Map<WindowTask, GeneratedWindow> audio = new LinkedHashMap<>();
+      List<WindowTask> silentWindows = new ArrayList<>();
       Map<WindowTask, LatentPrefix> prefixes = new HashMap<>();
       Map<List<Object>, List<WindowTask>> groups = new LinkedHashMap<>();
       for (WindowTask task : round) {
         GeneratorState state = states.containsKey(task.getStreamId())
             ? states.get(task.getStreamId()) : committedStates.apply(task);
         states.put(task.getStreamId(), state);
-        if (silent(task)) {
-          audio.put(task, new GeneratedWindow(new float[engine.samplesPerWindow()],
-              new float[engine.latentFrames() * engine.latentDim()]));
+        if (silent(task) || skipped.test(task)) {
+          silentWindows.add(task);
           continue;
         }
         LatentPrefix prefix = prefix(task, state);
@@ -128,12 +136,20 @@ public final class WindowBatchGenerator implements GenerationStep {
       Instant now = Instant.now();
       for (WindowTask task : round) {
         GeneratedWindow window = audio.get(task);
-        if (window == null) {
+        boolean silence = silentWindows.contains(task);
+        if (window == null && !silence) {
           continue;
         }
         windows++;
-        AudioChunker.Cut cut = chunker.cut(task, window.waveform(), window.latent(),
-            engine.sampleRate(), parameters(task), now, states.get(task.getStreamId()));
+        // A silent window leaves no latent: the stream's next window starts afresh.
+        AudioChunker.Cut cut = silence
+            ? chunker.cut(task, new float[engine.samplesPerWindow()], null, engine.sampleRate(),
+                parameters(task), now, states.get(task.getStreamId()))
+            : chunker.cut(task, window.waveform(), window.latent(), engine.sampleRate(),
+                parameters(task), now, states.get(task.getStreamId()));
+        SilenceReason reason = skipped.test(task) ? SilenceReason.DEADLINE_MISSED
+            : silence ? SilenceReason.GAP : null;
+        cut.chunks().forEach(c -> c.setSilenceReason(reason));
         if (cut.stateUpdate() != null) {
           states.put(task.getStreamId(), cut.stateUpdate().state());
         }
@@ -144,7 +160,8 @@ public final class WindowBatchGenerator implements GenerationStep {
           metrics.seamError(cut.seamError());
         }
         outcomes.put(task, new Outcome(task, cut.chunks(), cut.stateUpdate(),
-            features.get(task).badChunks(), null, completedChunks(task, cut)));
+            features.containsKey(task) ? features.get(task).badChunks() : List.of(), null,
+            completedChunks(task, cut)));
       }
     }
     List<Outcome> out = new ArrayList<>();

@@ -11,8 +11,22 @@ import org.apache.kafka.streams.KafkaStreams;
  * @param assembler the Streams state, or null when this process runs no assembler
  * @param generator the generation loop's state, or null when it runs no generator
  * @param closing whether the application is shutting down
+ * @param lagging whether the oldest window waiting for generation is older than the configured
+ *     bound (not ready: traffic should go elsewhere, but the process is kept)
  */
-public record Health(KafkaStreams.State assembler, String generator, boolean closing) {
+public record Health(KafkaStreams.State assembler, String generator, boolean closing,
+    boolean lagging) {
+
+  /**
+   * The health of parts without a lag bound.
+   *
+   * @param assembler the Streams state, or null
+   * @param generator the generation loop's state, or null
+   * @param closing whether the application is shutting down
+   */
+  public Health(KafkaStreams.State assembler, String generator, boolean closing) {
+    this(assembler, generator, closing, false);
+  }
 
   /**
    * Whether the process should be kept.
@@ -34,7 +48,7 @@ public record Health(KafkaStreams.State assembler, String generator, boolean clo
    * @return true when ready
    */
   public boolean ready() {
-    return live() && !closing
+    return live() && !closing && !lagging
         && (assembler == null || assembler == KafkaStreams.State.RUNNING)
         && (generator == null || generator.equals("RUNNING"));
   }
@@ -47,6 +61,7 @@ public record Health(KafkaStreams.State assembler, String generator, boolean clo
   public String json() {
     return "{\"live\":" + live() + ",\"ready\":" + ready() + ",\"assembler\":"
         + (assembler == null ? "null" : "\"" + assembler + "\"") + ",\"generator\":"
-        + (generator == null ? "null" : "\"" + generator + "\"") + "}";
+        + (generator == null ? "null" : "\"" + generator + "\"") + ",\"lagging\":" + lagging
+        + "}";
   }
 }

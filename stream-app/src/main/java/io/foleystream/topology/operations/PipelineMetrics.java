@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <tr><td>foleystream.realtime.factor</td><td></td><td>audio seconds generated per
  *       wall-clock second of the last batch</td></tr>
  *   <tr><td>foleystream.dlq.records</td><td>stage</td><td>records dead-lettered</td></tr>
+ *   <tr><td>foleystream.streams.deleted</td><td></td><td>streams whose assembler state was
+ *       deleted after their retention</td></tr>
  * </table>
  */
 public final class PipelineMetrics {
@@ -60,6 +62,7 @@ public final class PipelineMetrics {
   private final MeterRegistry registry;
   private final Counter chunksReceived;
   private final Counter windowsGenerated;
+  private final Counter streamsDeleted;
   private final DistributionSummary batchWindows;
   private final Timer generationCalls;
   private final AtomicLong realTimeFactorMilli = new AtomicLong();
@@ -75,6 +78,9 @@ public final class PipelineMetrics {
         .description("Video chunks read").register(registry);
     this.windowsGenerated = Counter.builder("foleystream.windows.generated")
         .description("Windows whose audio was published").register(registry);
+    this.streamsDeleted = Counter.builder("foleystream.streams.deleted")
+        .description("Streams whose assembler state was deleted after their retention")
+        .register(registry);
     this.batchWindows = DistributionSummary.builder("foleystream.generation.batch.windows")
         .description("Windows per generation call").register(registry);
     this.generationCalls = Timer.builder("foleystream.generation.calls")
@@ -206,5 +212,10 @@ public final class PipelineMetrics {
    */
   public double realTimeFactor() {
     return realTimeFactorMilli.get() / 1000.0;
+  }
+
+  /** Counts a stream whose assembler state was deleted after its retention. */
+  public void streamStateDeleted() {
+    streamsDeleted.increment();
   }
 }

@@ -151,6 +151,29 @@ class WindowAssemblerTest {
   }
 
   @Test
+  void boundariesRoundedByAMicrosecondAreContiguousAndTheLastChunkTimeIsCarried() {
+    // An external producer's chunks: each 1 us short of the next one's start.
+    for (long n = 0; n < 4; n++) {
+      sendChunk(chunk("cam", n, n * 2 * S, 2 * S - 1, false));
+    }
+    WindowTask task = tasks.readValue();
+    assertEquals(WindowCompletion.COMPLETE, task.getCompletion());
+    assertTrue(task.getGaps().isEmpty());
+    assertEquals(8 * S, task.getCoveredMicros());
+    assertEquals(task.getAssembledAt(), task.getLastChunkAt(),
+        "emitted on its last chunk: ready at the moment that chunk was consumed");
+  }
+
+  @Test
+  void aControlRecordWithoutPromptKeepsTheConfiguredOne() {
+    sendControl(StreamControl.newBuilder().setStreamId("cam").setSeed(7L).build());
+    send(0, 1, 2, 3);
+    WindowTask task = tasks.readValue();
+    assertEquals("default", task.getGeneration().getPrompt());
+    assertEquals(7L, task.getGeneration().getSeed());
+  }
+
+  @Test
   void outOfOrderChunksAreAssembledInSequenceOrderFromTheEarliestOrigin() {
     send(1, 3, 0);
     assertTrue(tasks.isEmpty());

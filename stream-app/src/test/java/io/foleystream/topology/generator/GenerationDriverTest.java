@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.foleystream.media.MediaException;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.DeadLetter;
+import io.foleystream.schemas.DeadlineAction;
 import io.foleystream.schemas.GapPolicy;
 import io.foleystream.schemas.GenerationParameters;
 import io.foleystream.schemas.GenerationSettings;
@@ -16,6 +17,7 @@ import io.foleystream.schemas.WindowCompletion;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.schemas.registry.InMemorySchemaRegistry;
 import io.foleystream.schemas.serde.SpecificAvroSerde;
+import io.foleystream.topology.operations.LagMeters;
 import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.records.DeadLetters;
 import io.foleystream.topology.records.TopicNames;
@@ -55,6 +57,7 @@ class GenerationDriverTest {
   private MockConsumer<byte[], byte[]> consumer;
   private MockProducer<byte[], byte[]> producer;
   private SpecificAvroSerde<WindowTask> tasks;
+  private final LagMeters lagMeters = new LagMeters(new SimpleMeterRegistry());
   private GenerationDriver loop;
   private Thread thread;
 
@@ -88,6 +91,9 @@ class GenerationDriverTest {
 
   private void start(GenerationStep generator, int batchSize) {
     PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
+    WindowPlanner planner = new WindowPlanner(stream -> null,
+        new WindowPlanner.Defaults("", "", 42L, 2, 4.5),
+        new DeadlinePolicy(60_000, DeadlineAction.QUEUE), decision -> { });
     OutputRecords output = new OutputRecords(TOPICS, new OutputRecords.Codecs(
         tasks.deserializer(), serde(AudioChunk.class).serializer(),
         serde(DeadLetter.class).serializer(), serde(VideoChunk.class).serializer(),
@@ -95,7 +101,7 @@ class GenerationDriverTest {
         new DeadLetters(1024), metrics);
     loop = new GenerationDriver(consumer, producer, TOPICS, generator, output,
         WindowTails.inMemory(), metrics, BatchPolicy.arrivalOrder(batchSize, 20),
-        System::currentTimeMillis);
+        System::currentTimeMillis, planner, new LagTracker(planner, lagMeters));
     thread = new Thread(loop, "loop-under-test");
     thread.start();
   }
@@ -160,7 +166,7 @@ class GenerationDriverTest {
     addTask(P0, 0, task("a", 0));
     addTask(P1, 0, task("b", 0));
     List<Integer> batchSizes = new ArrayList<>();
-    start((batch, tails) -> {
+    start((batch, tails, skipped) -> {
       batchSizes.add(batch.size());
       return oneChunkEach(batch);
     }, 4);
@@ -176,7 +182,7 @@ class GenerationDriverTest {
   void aPartitionRevokedDuringGenerationIsNeitherPublishedNorCommitted() throws Exception {
     addTask(P0, 0, task("a", 0));
     addTask(P1, 0, task("b", 0));
-    start((batch, tails) -> {
+    start((batch, tails, skipped) -> {
       consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
       try {
         Thread.sleep(500);
@@ -195,7 +201,7 @@ class GenerationDriverTest {
   void anUndecodableRecordIsDeadLetteredInTheBatchsTransaction() throws Exception {
     addRaw(P0, 0, new byte[] {9, 9, 9});
     addTask(P0, 1, task("a", 0));
-    start((batch, tails) -> oneChunkEach(batch), 4);
+    start((batch, tails, skipped) -> oneChunkEach(batch), 4);
     await(() -> lastOffsets().containsKey(P0) && lastOffsets().get(P0).offset() == 2,
         "both records committed");
     assertEquals(1, sentTo("dlq").size());
@@ -208,7 +214,7 @@ class GenerationDriverTest {
     addTask(P0, 0, window);
     AtomicInteger calls = new AtomicInteger();
     List<Long> positionsAtRefetch = new ArrayList<>();
-    start((batch, tails) -> {
+    start((batch, tails, skipped) -> {
       if (calls.incrementAndGet() == 1) {
         // The mock consumer does not fetch again after a seek, as a broker would: hand the
         // record over again, noting where the loop had rewound to.
@@ -243,7 +249,7 @@ class GenerationDriverTest {
     };
     addTask(P0, 0, task("a", 0));
     AtomicInteger calls = new AtomicInteger();
-    start((batch, tails) -> {
+    start((batch, tails, skipped) -> {
       calls.incrementAndGet();
       return oneChunkEach(batch);
     }, 4);
@@ -264,7 +270,7 @@ class GenerationDriverTest {
       }
     };
     addTask(P0, 0, task("a", 0));
-    start((batch, tails) -> oneChunkEach(batch), 4);
+    start((batch, tails, skipped) -> oneChunkEach(batch), 4);
     thread.join(20_000);
     assertEquals(GenerationDriver.State.FAILED, loop.state());
     assertTrue(producer.closed(), "the producer is closed");
@@ -283,7 +289,7 @@ class GenerationDriverTest {
       }
     };
     addTask(P0, 0, task("a", 0));
-    start((batch, tails) -> oneChunkEach(batch), 4);
+    start((batch, tails, skipped) -> oneChunkEach(batch), 4);
     thread.join(20_000);
     assertEquals(GenerationDriver.State.FAILED, loop.state());
     assertEquals(1, commits.get(), "a fenced commit is not retried");

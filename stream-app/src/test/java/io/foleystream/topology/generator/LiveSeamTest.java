@@ -78,7 +78,7 @@ class LiveSeamTest {
           new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, spf), metrics);
       Map<String, GeneratorState> committed = new HashMap<>();
       List<GenerationStep.Outcome> outcomes = step.generate(tasks,
-          t -> committed.get(t.getStreamId()));
+          t -> committed.get(t.getStreamId()), t -> false);
       long published = 0;
       long expectedStart = 0;
       for (GenerationStep.Outcome o : outcomes) {

@@ -23,8 +23,11 @@ class HealthTest {
     assertFalse(retrying.ready());
     Health generatorOnly = new Health(null, "RUNNING", false);
     assertTrue(generatorOnly.ready());
-    assertEquals("{\"live\":true,\"ready\":true,\"assembler\":null,\"generator\":\"RUNNING\"}",
-        generatorOnly.json());
+    assertEquals("{\"live\":true,\"ready\":true,\"assembler\":null,\"generator\":\"RUNNING\""
+        + ",\"lagging\":false}", generatorOnly.json());
+    Health lagging = new Health(KafkaStreams.State.RUNNING, "RUNNING", false, true);
+    assertTrue(lagging.live(), "a lagging process is kept");
+    assertFalse(lagging.ready(), "a lagging process takes no more traffic");
     Health closing = new Health(KafkaStreams.State.PENDING_SHUTDOWN, "STOPPED", true);
     assertTrue(closing.live());
     assertFalse(closing.ready());

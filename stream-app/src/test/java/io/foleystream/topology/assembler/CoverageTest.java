@@ -1,0 +1,46 @@
+package io.foleystream.topology.assembler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.foleystream.schemas.PtsRange;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Gaps and the coverage tolerance. */
+class CoverageTest {
+
+  private static final long MS = 1000;
+
+  @Test
+  void stretchesWithinTheToleranceAreNoGapsAndCountAsCovered() {
+    List<Coverage.Span> spans = List.of(new Coverage.Span(0, 1999), new Coverage.Span(2000, 3999),
+        new Coverage.Span(4000, 5999));
+    Coverage c = Coverage.of(spans, 0, 6000, MS);
+    assertTrue(c.complete());
+    assertEquals(6000, c.coveredMicros());
+  }
+
+  @Test
+  void aStretchBeyondTheToleranceIsAGap() {
+    List<Coverage.Span> spans = List.of(new Coverage.Span(0, 2000),
+        new Coverage.Span(3001, 6000));
+    Coverage c = Coverage.of(spans, 0, 6000, MS);
+    assertEquals(List.of(new PtsRange(2000L, 3001L)), c.gaps());
+    assertEquals(6000 - 1001, c.coveredMicros());
+  }
+
+  @Test
+  void withoutToleranceAMicrosecondIsAGap() {
+    Coverage c = Coverage.of(List.of(new Coverage.Span(0, 2999), new Coverage.Span(3000, 5999)),
+        0, 6000, 0);
+    assertEquals(List.of(new PtsRange(2999L, 3000L), new PtsRange(5999L, 6000L)), c.gaps());
+  }
+
+  @Test
+  void theEndOfTheRangeTakesTheToleranceToo() {
+    assertTrue(Coverage.of(List.of(new Coverage.Span(0, 5000)), 0, 6000, MS).complete());
+    assertEquals(List.of(new PtsRange(4999L, 6000L)),
+        Coverage.of(List.of(new Coverage.Span(0, 4999)), 0, 6000, MS).gaps());
+  }
+}
