@@ -51,6 +51,19 @@ class FramesCommandTest {
   }
 
   @Test
+  void officialGridTakesTheFrameAfterTheOneOnTheGridTime() throws Exception {
+    Path out = dir.resolve("official");
+    CliRun result = CliRun.of("frames", "--video", video.toString(), "--duration", "1",
+        "--grid", "OFFICIAL", "--out", out.toString());
+    assertEquals(0, result.exitCode(), result.err());
+    long[] syncPts = NpyArray.read(out.resolve("sync_pts.npy")).toLongArray();
+    // The float64 sum of 0.04 six times lies above 0.24, so the frame at 0.24 s is too early.
+    assertEquals(200_000, syncPts[5]);
+    assertEquals(280_000, syncPts[6]);
+    assertEquals(280_000, syncPts[7]);
+  }
+
+  @Test
   void reportsAWindowThatRunsPastTheEnd() {
     CliRun result = CliRun.of("frames", "--video", video.toString(), "--start", "2",
         "--out", dir.resolve("late").toString());

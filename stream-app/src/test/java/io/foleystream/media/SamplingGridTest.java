@@ -3,6 +3,7 @@ package io.foleystream.media;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,25 @@ class SamplingGridTest {
     }
     assertArrayEquals(expected, actual);
     assertEquals(33_367, grid.timeUs(1), "33366.67 rounds up: a frame at 33366 us is before it");
+  }
+
+  @Test
+  void officialRuleFollowsTheFloat64Accumulator() {
+    SamplingGrid grid = new SamplingGrid(2_000_000, 8_000_000, 25, 1, GridRule.OFFICIAL);
+    double next = 0.0;
+    for (int k = 0; k < grid.count(); k++) {
+      long offset = grid.timeUs(k) - grid.startUs();
+      assertTrue(offset / 1e6 >= next, "point " + k + " is at or after the sum");
+      assertTrue(offset == 0 || (offset - 1) / 1e6 < next, "point " + k + " is the first such us");
+      next += 1.0 / 25;
+    }
+    // 0.04 added six times is 0.24000000000000002: a frame at 0.24 s no longer serves point 6.
+    assertEquals(2_240_001, grid.timeUs(6));
+    SamplingGrid clip = new SamplingGrid(0, 8_000_000, 8, 1, GridRule.OFFICIAL);
+    SamplingGrid exact = new SamplingGrid(0, 8_000_000, 8, 1);
+    for (int k = 0; k < clip.count(); k++) {
+      assertEquals(exact.timeUs(k), clip.timeUs(k), "1/8 is exact in binary");
+    }
   }
 
   @Test

@@ -27,11 +27,12 @@ class YuvToRgbConverterTest {
 
   @Test
   void limitedRangeRedIsBt601Red() {
-    // BT.601 limited-range red is Y 81, U 90, V 240; BT.709 would read it as orange-red.
+    // BT.601 limited-range red is Y 81, U 90, V 240 (rounded); BT.709 would read it with G near
+    // 60. swscale's truncating fixed point lands a few steps low.
     int[] rgb = convertOne(false, 81, 90, 240);
-    assertEquals(255, rgb[0], 1);
-    assertEquals(0, rgb[1], 1);
-    assertEquals(0, rgb[2], 2);
+    assertEquals(255, rgb[0], 3);
+    assertEquals(0, rgb[1], 3);
+    assertEquals(0, rgb[2], 3);
   }
 
   @Test
