@@ -134,7 +134,7 @@ final class WindowGenerator {
   }
 
   private float[] textFeatures(String prompt) {
-    return prompt == null ? set.emptyTextFeature() : textEncoder.encode(prompt);
+    return textEncoder.encode(prompt);
   }
 
   private void initialNoise(InitialNoise noise, float[] x, int offset) {
