@@ -9,6 +9,7 @@ import io.foleystream.inference.ModelSetManifest;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.inference.SequenceConfig;
 import io.foleystream.inference.VideoFeatures;
+import io.foleystream.inference.VisualConditioning;
 import io.foleystream.inference.WindowInput;
 import io.foleystream.media.MediaException;
 import io.foleystream.npy.NpyArray;
@@ -41,6 +42,8 @@ import picocli.CommandLine.Spec;
             + " does without a video.",
         "With --video, the features come from the video's first window (decoded and sampled"
             + " by the media package).",
+        "With --image, one image's CLIP feature stands on every CLIP row and the sync features"
+            + " are the learned empty ones (MMAudio's image mode).",
         "Exit status: 0 done, 1 failed (the message says why), 2 bad usage."})
 final class GenerateCommand implements Callable<Integer> {
 
@@ -57,11 +60,16 @@ final class GenerateCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true)
   VideoSource source;
 
-  /** Either a video or a pair of feature files. */
+  /** Either a video, an image or a pair of feature files. */
   static final class VideoSource {
     @Option(names = "--video", paramLabel = "FILE",
         description = "Video file; features are extracted from its first window.")
     Path video;
+
+    @Option(names = "--image", paramLabel = "FILE",
+        description = "Still image (PNG, JPEG, BMP, GIF): its CLIP feature on every CLIP row, "
+            + "empty sync features.")
+    Path image;
 
     @ArgGroup(exclusive = false)
     FeatureFiles features;
@@ -77,6 +85,11 @@ final class GenerateCommand implements Callable<Integer> {
         description = "Synchformer features [sync_len, sync_dim] (or with a leading 1).")
     Path sync;
   }
+
+  @Option(names = "--mask-away-clip",
+      description = "Replace the CLIP features by the learned empty ones and keep the sync "
+          + "features (MMAudio's --mask_away_clip; needs --video or feature files).")
+  boolean maskAwayClip;
 
   @Option(names = "--prompt", defaultValue = "", paramLabel = "TEXT",
       description = "Text prompt (default: empty, encoded as MMAudio's demo does).")
@@ -142,11 +155,17 @@ final class GenerateCommand implements Callable<Integer> {
       }
       WaveformOutput.containerFor(mux);
     }
+    boolean fromImage = source != null && source.image != null;
+    if (maskAwayClip && (source == null || fromImage)) {
+      throw new IllegalArgumentException("--mask-away-clip needs --video or feature files: "
+          + (fromImage ? "it would mask the image away" : "without them there are no CLIP "
+          + "features to mask"));
+    }
     StageTimings timings = new StageTimings();
     long start = System.nanoTime();
     RuntimeOptions options = runtime.toRuntimeOptions();
     boolean fromVideo = source != null && source.video != null;
-    try (FoleyEngine engine = FoleyEngine.open(models, options, fromVideo)) {
+    try (FoleyEngine engine = FoleyEngine.open(models, options, fromVideo || fromImage)) {
       timings.add("load models", System.nanoTime() - start);
       ModelSetManifest manifest = engine.modelSet().manifest();
       err.println(engine.modelSet());
@@ -166,10 +185,16 @@ final class GenerateCommand implements Callable<Integer> {
       if (fromVideo) {
         video = VideoFeatureExtraction.firstWindow(source.video, engine, timings, err);
         start = System.nanoTime();
+      } else if (fromImage) {
+        video = ImageFeatureExtraction.features(source.image, engine, s, timings);
+        start = System.nanoTime();
       } else if (source != null) {
         video = new VideoFeatures(
             readRows(source.features.clip, "--clip-features", s.clipLen(), s.clipDim()),
             readRows(source.features.sync, "--sync-features", s.syncLen(), s.syncDim()));
+      }
+      if (maskAwayClip) {
+        video = VisualConditioning.maskAwayClip(engine.modelSet(), s, video);
       }
       InitialNoise initial = noise == null ? new InitialNoise.Seeded(seed)
           : new InitialNoise.Given(readRows(noise, "--noise", s.latentLen(), s.latentDim()));
