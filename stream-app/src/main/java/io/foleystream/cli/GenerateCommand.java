@@ -8,6 +8,7 @@ import io.foleystream.inference.InitialNoise;
 import io.foleystream.inference.ModelSetManifest;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.inference.SequenceConfig;
+import io.foleystream.inference.SequenceLengths;
 import io.foleystream.inference.VideoFeatures;
 import io.foleystream.inference.VisualConditioning;
 import io.foleystream.inference.WindowInput;
@@ -100,7 +101,9 @@ final class GenerateCommand implements Callable<Integer> {
   String negativePrompt;
 
   @Option(names = "--duration", paramLabel = "S",
-      description = "Window length in seconds; must be the model set's (default: the set's).")
+      description = "Window length in seconds, at least one Synchformer segment (0.64 s); "
+          + "longer than the 8 s MMAudio was trained on works, with a warning (default: the "
+          + "set's). A shorter video shrinks it to what the video covers.")
   Double duration;
 
   @Option(names = "--steps", paramLabel = "N",
@@ -170,20 +173,24 @@ final class GenerateCommand implements Callable<Integer> {
       ModelSetManifest manifest = engine.modelSet().manifest();
       err.println(engine.modelSet());
       err.println("sessions: " + engine.providers());
-      if (duration != null && Math.abs(duration - manifest.durationS()) > 1e-9) {
-        throw new IllegalArgumentException("--duration " + duration + ": this model set is "
-            + "exported for " + manifest.durationS() + " s windows (its sequence lengths are "
-            + "fixed in the graphs); export a set for another duration");
+      double windowS = duration == null ? manifest.durationS() : duration;
+      SequenceConfig s = engine.sequenceAt(windowS);
+      if (windowS > SequenceLengths.TRAINED_DURATION_S) {
+        err.printf(Locale.ROOT, "warning: %s s is longer than the %s s MMAudio was trained on; "
+            + "the audio may be of lower quality%n", windowS, SequenceLengths.TRAINED_DURATION_S);
       }
       GenerationSettings defaults = GenerationSettings.defaults(engine.modelSet());
       GenerationSettings settings = new GenerationSettings(
           steps == null ? defaults.steps() : steps, cfg == null ? defaults.cfgStrength() : cfg);
 
       start = System.nanoTime();
-      SequenceConfig s = engine.modelSet().sequence();
       VideoFeatures video = null;
       if (fromVideo) {
-        video = VideoFeatureExtraction.firstWindow(source.video, engine, timings, err);
+        VideoFeatureExtraction.Window window = VideoFeatureExtraction.firstWindow(source.video,
+            engine, windowS, timings, err);
+        video = window.features();
+        windowS = window.durationS();
+        s = engine.sequenceAt(windowS);
         start = System.nanoTime();
       } else if (fromImage) {
         video = ImageFeatureExtraction.features(source.image, engine, s, timings);
@@ -201,8 +208,8 @@ final class GenerateCommand implements Callable<Integer> {
       timings.add("read inputs", System.nanoTime() - start);
 
       ProgressBar bar = new ProgressBar(err, "sampling", !noProgress);
-      float[] audio = engine.generate(List.of(new WindowInput(video, prompt, negativePrompt,
-          initial)), settings, new GenerationListener() {
+      float[] audio = engine.generateAt(windowS, List.of(new WindowInput(video, prompt,
+          negativePrompt, initial)), settings, new GenerationListener() {
             @Override
             public void stageFinished(Stage stage, long nanos) {
               timings.add(stage.name().toLowerCase(Locale.ROOT).replace('_', ' '), nanos);
