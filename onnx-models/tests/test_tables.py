@@ -37,6 +37,22 @@ def test_timestep_frequencies_are_torchs_float32_table(parity, name):
                                   np.load(parity / name / "derived_t_embed_freqs.npy"))
 
 
+@pytest.mark.parametrize("latent, clip", [(250, 64), (345, 64), (79, 20), (188, 48), (313, 80), (41, 8)])
+def test_run_time_rope_columns_equal_the_tables(latent, clip):
+    """What the graphs compute from their lengths equals the reference's tables bit for bit."""
+    for length, scaling, reference in ((latent, None, tables.rope_rotations(latent, HEAD_DIM)),
+                                       (clip, torch.tensor(latent, dtype=torch.float64) / clip,
+                                        tables.rope_rotations(clip, HEAD_DIM, latent / clip))):
+        even, odd = tables.rope_columns(torch.arange(length, dtype=torch.float32), HEAD_DIM, scaling)
+        assert torch.equal(even, reference[..., 0]) and torch.equal(odd, reference[..., 1])
+
+
+@pytest.mark.parametrize("source, target", [(192, 250), (192, 345), (48, 79), (136, 188), (240, 313), (16, 41)])
+def test_run_time_sync_index_equals_the_table(source, target):
+    index = tables.nearest_exact_index_of(torch.tensor(source), torch.tensor(target))
+    np.testing.assert_array_equal(index.numpy(), tables.nearest_exact_index(source, target))
+
+
 def test_timestep_frequencies_match_the_documented_end_points():
     v1, v2 = tables.timestep_frequencies(256, 10000), tables.timestep_frequencies(896, 1)
     assert v1[0] == 1.0 and v1[127].item() == pytest.approx(1.0746078e-4, rel=1e-6)

@@ -171,11 +171,35 @@ class GenerateCommandTest {
   }
 
   @Test
-  void anotherDurationThanTheSetsIsRefused() {
-    Result result = run("--models", SET.toString(), "--duration", "5", "--out",
+  void anyDurationIsGeneratedAtItsOwnLengths() throws IOException {
+    Path out = temp.resolve("five-and-a-half.npy");
+    Result result = run("--models", SET.toString(), "--duration", "5.5", "--steps", "2",
+        "--out", out.toString());
+    assertEquals(0, result.exitCode(), result.err());
+    int sampleRate = new ObjectMapper().readTree(SET.resolve("manifest.json").toFile())
+        .get("sample_rate").asInt();
+    assertArrayEquals(new long[] {Math.round(5.5 * sampleRate)}, NpyArray.read(out).shape());
+    assertTrue(!result.err().contains("warning"), result.err());
+  }
+
+  @Test
+  void longerThanTheTrainingLengthWorksWithAWarning() throws IOException {
+    Path out = temp.resolve("ten.npy");
+    Result result = run("--models", SET.toString(), "--duration", "10", "--steps", "1",
+        "--out", out.toString());
+    assertEquals(0, result.exitCode(), result.err());
+    assertTrue(result.err().contains("warning: 10.0 s is longer than the 8.0 s MMAudio was "
+        + "trained on"), result.err());
+    assertEquals(1, NpyArray.read(out).shape().length);
+  }
+
+  @Test
+  void aDurationShorterThanOneSyncSegmentIsRefused() {
+    Result result = run("--models", SET.toString(), "--duration", "0.5", "--out",
         temp.resolve("x.npy").toString());
     assertEquals(GenerateCommand.FAILED, result.exitCode());
-    assertTrue(result.err().contains("exported for 8.0 s windows"), result.err());
+    assertTrue(result.err().contains("duration 0.5 s: a window must be at least 0.64 s long"),
+        result.err());
   }
 
   @Test
@@ -227,13 +251,16 @@ class GenerateCommandTest {
   }
 
   @Test
-  void aVideoShorterThanTheWindowIsUsedWithAWarning() throws IOException, InterruptedException {
+  void aVideoShorterThanTheWindowIsGeneratedAtTheDurationItCovers()
+      throws IOException, InterruptedException {
     Path video = testVideo("three-seconds.mp4", 75);
+    Path out = temp.resolve("short.npy");
     Result result = run("--models", SET.toString(), "--video", video.toString(), "--steps", "1",
-        "--out", temp.resolve("short.npy").toString());
+        "--out", out.toString());
     assertEquals(0, result.exitCode(), result.err());
-    assertTrue(result.err().contains("is shorter than the 8.0 s window: 24 of 64 CLIP and 75 of "
-        + "200 Synchformer frames come from the video"), result.err());
+    assertTrue(result.err().contains("is shorter than the 8.0 s window: it covers 24 CLIP and 75 "
+        + "Synchformer frames, so the audio is generated for 3.0 s"), result.err());
+    assertArrayEquals(new long[] {3 * 16000}, NpyArray.read(out).shape());
   }
 
   @Test
