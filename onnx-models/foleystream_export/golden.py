@@ -7,6 +7,7 @@ same torch version the whole directory regenerates bit for bit; :func:`make_fixt
 """
 
 import contextlib
+import dataclasses
 import gzip
 import io
 import json
@@ -27,6 +28,10 @@ PROMPT = "a dog barks twice while rain falls"
 NEGATIVE_PROMPT = ""
 STEPS = 25
 CFG_STRENGTH = 4.5
+#: Durations of the whole-generation goldens besides the set's own: 2.5 s and 6 s are lengths
+#: whose float32 sync upsampling index differs from exact arithmetic, 10 s is longer than the
+#: training length.
+GOLDEN_DURATIONS = (2.5, 6.0, 10.0)
 CLIP_MEAN = np.array([0.48145466, 0.4578275, 0.40821073], dtype=np.float32)
 CLIP_STD = np.array([0.26862954, 0.26130258, 0.27577711], dtype=np.float32)
 
@@ -173,7 +178,7 @@ def make_fixtures(root) -> None:
             inputs = {name: f32(value) for name, (value, _) in named.items()}
             for name, (_, what) in named.items():
                 out.save(f"conditions_{branch}_{name}", inputs[name], f"`conditions` input `{name}` ({branch}): {what}")
-            outputs[branch] = conditions(*inputs.values())
+            outputs[branch] = conditions(*inputs.values(), torch.tensor([seq.latent_len]))
             for spec, value in zip(graphs.specs(cfg)["conditions"].outputs, outputs[branch]):
                 out.save(f"conditions_{branch}_{spec.name}", value, f"`conditions` output `{spec.name}` ({branch})")
 
@@ -217,7 +222,41 @@ def make_fixtures(root) -> None:
         out.save("generate_latent", result.x1, "generate(): the final normalised latent x_25")
         out.save("generate_waveform", decoder(result.x1), "generate(): the waveform, `decoder(generate_latent)`")
 
+        durations = []
+        for duration in GOLDEN_DURATIONS:
+            s = dataclasses.replace(seq, duration_s=duration)
+            tag = duration_tag(duration)
+            clip_f = rng.standard_normal((1, s.clip_len, cfg.network.clip_dim)).astype(np.float32)
+            clip_f /= np.linalg.norm(clip_f, axis=-1, keepdims=True)
+            sync_f = rng.standard_normal((1, s.sync_len, cfg.network.sync_dim)).astype(np.float32)
+            x0 = f32(rng.standard_normal((1, s.latent_len, cfg.network.latent_dim)))
+            latent_len = torch.tensor(s.latent_len)
+            cond = net.preprocess_conditions(f32(clip_f), f32(sync_f), gen_text[0:1], latent_len)
+            uncond = net.preprocess_conditions(net.empty_clip_feat.expand(1, s.clip_len, -1),
+                                               net.empty_sync_feat.expand(1, s.sync_len, -1), gen_text[1:2], latent_len)
+            result = sampler.euler_sample(net, x0, cond, uncond, STEPS, CFG_STRENGTH)
+            what = f"generate() at {duration:g} s"
+            out.save(f"{tag}_clip_features", clip_f, f"{what}: CLIP features (random unit-norm rows)")
+            out.save(f"{tag}_sync_features", sync_f, f"{what}: Synchformer features (N(0, 1))")
+            out.save(f"{tag}_noise", x0, f"{what}: x_0, the initial noise")
+            out.save(f"{tag}_latent", result.x1, f"{what}: the final normalised latent")
+            out.save(f"{tag}_waveform", decoder(result.x1), f"{what}: the waveform")
+            exact = np.minimum(np.floor((np.arange(s.latent_len) + 0.5) * s.sync_len / s.latent_len), s.sync_len - 1)
+            durations.append({
+                "duration_s": duration, "prefix": tag, "latent_len": s.latent_len, "clip_len": s.clip_len,
+                "sync_len": s.sync_len, "samples": s.samples,
+                "sync_index_positions_off_exact": int((tables.nearest_exact_index(s.sync_len, s.latent_len) != exact).sum())})
+        out.save_json("durations.json", {"prompt": PROMPT, "negative_prompt": NEGATIVE_PROMPT, "steps": STEPS,
+                                         "cfg_strength": CFG_STRENGTH, "durations": durations},
+                      "the whole generation at other durations than the set's (same prompts, steps and "
+                      "guidance as `generate_*`): their lengths and files")
+
     out.write_readme(README_HEADER.format(seed=WEIGHTS_SEED, input_seed=INPUT_SEED, steps=STEPS, cfg=CFG_STRENGTH))
+
+
+def duration_tag(duration: float) -> str:
+    """File prefix of a duration's goldens: ``duration_2.5s`` is written ``duration_2_5s``."""
+    return "duration_" + f"{duration:g}".replace(".", "_") + "s"
 
 
 README_HEADER = """# Golden data of the tiny model set

@@ -1,8 +1,9 @@
 """The six graphs of a model set: their modules, I/O names, dtypes and shapes.
 
-Names, dtypes and shapes follow docs/model-set.md; batch axes are symbolic, every other axis is
-fixed by the configuration. :func:`specs` is the single place where they are defined, for the
-exporter, the manifest and the checks alike.
+Names, dtypes and shapes follow docs/model-set.md. Batch axes and the duration-dependent axes
+(:data:`LENGTH_AXES`: latent, CLIP and sync lengths, waveform samples) are symbolic, so one set
+serves every duration; every other axis is fixed by the configuration. :func:`specs` is the single
+place where they are defined, for the exporter, the manifest and the checks alike.
 """
 
 import dataclasses
@@ -14,6 +15,11 @@ from torch import nn
 from .nn.mmaudio import Conditions
 
 Dim = Union[int, str]
+
+#: The symbolic axes that follow the window duration (model-facts.md section 2).
+LENGTH_AXES = ("latent_len", "clip_len", "sync_len", "samples")
+#: The int64 ``[1]`` input of the conditions graph that holds the latent length.
+LATENT_LEN_INPUT = "latent_len"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,18 +37,24 @@ class GraphSpec:
     name: str
     inputs: Tuple[TensorSpec, ...]
     outputs: Tuple[TensorSpec, ...]
+    #: Sizes of the symbolic axes for tracing (the configuration's default duration).
+    trace_sizes: Tuple[Tuple[str, int], ...] = ()
 
     @property
     def file(self) -> str:
         return f"{self.name}.onnx"
 
     def example_inputs(self, batch: int = 2) -> List[torch.Tensor]:
-        """Tracing inputs: the declared shapes with every symbolic axis set to ``batch``."""
+        """Tracing inputs: the declared shapes with every length axis at its trace size and every
+        other symbolic axis set to ``batch``."""
         tensors = []
         generator = torch.Generator().manual_seed(0)
+        sizes = dict(self.trace_sizes)
         for spec in self.inputs:
-            shape = [batch if isinstance(d, str) else d for d in spec.shape]
-            if spec.dtype == "int64":
+            shape = [sizes.get(d, batch) if isinstance(d, str) else d for d in spec.shape]
+            if spec.name == LATENT_LEN_INPUT:
+                tensors.append(torch.tensor([sizes["latent_len"]]))
+            elif spec.dtype == "int64":
                 tensors.append(torch.randint(0, 100, shape, generator=generator))
             elif spec.name == "t":
                 tensors.append(torch.rand(shape, generator=generator))
@@ -61,7 +73,10 @@ GRAPH_NAMES = ("clip_image", "clip_text", "synchformer", "conditions", "velocity
 def specs(cfg) -> dict:
     """The graph specifications of a configuration, by graph name, in set order."""
     seq, net, clip, sync = cfg.sequence, cfg.network, cfg.clip, cfg.synchformer
-    L, C, S, T, D = seq.latent_len, seq.clip_len, seq.sync_len, net.text_len, net.hidden_dim
+    L, C, S, W = LENGTH_AXES
+    T, D = net.text_len, net.hidden_dim
+    sizes = (("latent_len", seq.latent_len), ("clip_len", seq.clip_len), ("sync_len", seq.sync_len),
+             ("samples", seq.samples))
     condition_outputs = (
         TensorSpec("clip_f", ("B", C, D)), TensorSpec("sync_f", ("B", L, D)), TensorSpec("text_f", ("B", T, D)),
         TensorSpec("clip_c", ("B", D)), TensorSpec("text_c", ("B", D)))
@@ -78,27 +93,29 @@ def specs(cfg) -> dict:
         GraphSpec("conditions",
                   (TensorSpec("clip_features", ("B", C, net.clip_dim)),
                    TensorSpec("sync_features", ("B", S, net.sync_dim)),
-                   TensorSpec("text_features", ("B", T, net.text_dim))),
-                  condition_outputs),
+                   TensorSpec("text_features", ("B", T, net.text_dim)),
+                   TensorSpec(LATENT_LEN_INPUT, (1,), "int64")),
+                  condition_outputs, sizes),
         GraphSpec("velocity",
                   (TensorSpec("x", ("B", L, net.latent_dim)), TensorSpec("t", ("B",))) + condition_outputs,
-                  (TensorSpec("flow", ("B", L, net.latent_dim)),)),
+                  (TensorSpec("flow", ("B", L, net.latent_dim)),), sizes),
         GraphSpec("decoder",
                   (TensorSpec("latent", ("B", L, net.latent_dim)),),
-                  (TensorSpec("waveform", ("B", seq.samples)),)),
+                  (TensorSpec("waveform", ("B", W)),), sizes),
     ]
     return {g.name: g for g in graphs}
 
 
 class ConditionsGraph(nn.Module):
-    """Raw features -> the five cached conditions (``preprocess_conditions``)."""
+    """Raw features and the latent length -> the five cached conditions (``preprocess_conditions``)."""
 
     def __init__(self, network):
         super().__init__()
         self.network = network
 
-    def forward(self, clip_features, sync_features, text_features):
-        return tuple(self.network.preprocess_conditions(clip_features, sync_features, text_features))
+    def forward(self, clip_features, sync_features, text_features, latent_len):
+        return tuple(self.network.preprocess_conditions(clip_features, sync_features, text_features,
+                                                        latent_len.reshape(())))
 
 
 class VelocityGraph(nn.Module):

@@ -10,7 +10,7 @@ from typing import Dict, List
 from .graphs import GraphSpec, TensorSpec
 
 FORMAT = "foleystream-model-set"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 EMPTY_FEATURE_FILES = {"clip": "empty_clip.npy", "sync": "empty_sync.npy", "text": "empty_string.npy"}
 VOCAB_FILE = "bpe_vocab.txt.gz"

@@ -1,7 +1,9 @@
-"""Constant tables that the graphs carry, computed exactly the way the reference PyTorch code does.
+"""Tables of the reference PyTorch code, computed exactly the way it computes them.
 
-Each function returns float32 (or int64) values bit-identical to what the official modules compute
-at run time, so the exported graphs hold them as constants and no reader has to recompute them.
+Each function returns float32 (or int64) values bit-identical to what the official modules compute.
+The length-dependent ones (RoPE, sync upsampling index) also exist as traceable functions of
+length *tensors* (:func:`rope_columns`, :func:`nearest_exact_index_of`): the exported graphs
+compute them from their inputs' lengths at run time, so one model set serves every duration.
 """
 
 import math
@@ -23,6 +25,30 @@ def rope_rotations(length: int, head_dim: int, freq_scaling: float = 1.0) -> tor
     cos, sin = torch.cos(angles), torch.sin(angles)
     rot = torch.stack([cos, -sin, sin, cos], dim=-1)
     return rot.reshape(1, length, head_dim // 2, 2, 2)
+
+
+def rope_columns(positions: torch.Tensor, head_dim: int, freq_scaling=None):
+    """The two columns ``[cos, sin]`` and ``[-sin, cos]`` of :func:`rope_rotations`, each
+    ``[1, N, head_dim / 2, 2]``, for float32 ``positions [N]``, traceable with a run-time length.
+
+    ``freq_scaling`` is None or a 0-dim float64 tensor: the reference forms the scaling (L / C) as
+    a Python float and multiplies the float32 frequencies by it, which rounds it to float32 first.
+    """
+    freqs = 1.0 / (10000 ** (torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim))
+    if freq_scaling is not None:
+        freqs = freqs * freq_scaling.float()
+    angles = positions[:, None] * freqs[None, :]
+    cos, sin = torch.cos(angles), torch.sin(angles)
+    return torch.stack([cos, sin], dim=-1)[None], torch.stack([-sin, cos], dim=-1)[None]
+
+
+def nearest_exact_index_of(source_len: torch.Tensor, target_len: torch.Tensor) -> torch.Tensor:
+    """:func:`nearest_exact_index` from int64 length tensors, traceable: the same float32
+    operations in the same order, so the same float32 quirk."""
+    scale = source_len.float() / target_len.float()
+    centres = torch.arange(target_len, dtype=torch.float32) + 0.5
+    index = torch.floor(centres * scale).long()
+    return torch.minimum(index, source_len - 1)
 
 
 def timestep_frequencies(frequency_size: int, max_period: float) -> torch.Tensor:

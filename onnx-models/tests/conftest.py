@@ -2,9 +2,11 @@
 
 ``../shared`` beside the repository holds the official key tables (``model-keys/``) and the parity
 data of the official implementation (``parity/``); tests that need them skip, saying so, where a
-checkout has no such directory.
+checkout has no such directory. ``FOLEYSTREAM_PARITY_DIR`` names another parity directory of the
+same layout; the parity tests read every size, prompt and count from the data they are given.
 """
 
+import os
 import pathlib
 import sys
 
@@ -17,6 +19,9 @@ FIXTURES = ONNX_MODELS / "fixtures" / "tiny"
 sys.path.insert(0, str(ONNX_MODELS))
 
 
+PARITY_ENV = "FOLEYSTREAM_PARITY_DIR"
+
+
 def shared_dir(*parts) -> pathlib.Path:
     path = SHARED.joinpath(*parts)
     if not path.exists():
@@ -24,9 +29,18 @@ def shared_dir(*parts) -> pathlib.Path:
     return path
 
 
+def parity_dir() -> pathlib.Path:
+    """The parity data: ``$FOLEYSTREAM_PARITY_DIR``, else ``../shared/parity``."""
+    override = os.environ.get(PARITY_ENV)
+    path = pathlib.Path(override) if override else SHARED / "parity"
+    if not path.exists():
+        pytest.skip(f"parity data {path} is not present (set {PARITY_ENV} to a parity directory)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def parity():
-    return shared_dir("parity")
+    return parity_dir()
 
 
 @pytest.fixture(scope="session")

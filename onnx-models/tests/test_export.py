@@ -41,9 +41,11 @@ def test_manifest_content(tiny_set):
     assert data["provenance"]["weights"] == "random-init" and data["provenance"]["seed"] == 7
     assert config.from_dict(data["provenance"]["variant_config"]) == cfg
     velocity = data["models"]["velocity"]
-    assert velocity["inputs"][0] == {"name": "x", "dtype": "float32", "shape": ["B", 250, 20]}
+    assert velocity["inputs"][0] == {"name": "x", "dtype": "float32", "shape": ["B", "latent_len", 20]}
     assert [i["name"] for i in velocity["inputs"]] == ["x", "t", "clip_f", "sync_f", "text_f", "clip_c", "text_c"]
-    assert data["models"]["decoder"]["outputs"] == [{"name": "waveform", "dtype": "float32", "shape": ["B", 128000]}]
+    assert data["models"]["decoder"]["outputs"] == [{"name": "waveform", "dtype": "float32", "shape": ["B", "samples"]}]
+    assert data["models"]["conditions"]["inputs"][-1] == {"name": "latent_len", "dtype": "int64", "shape": [1]}
+    assert data["format_version"] == 2
     assert data["models"]["clip_text"]["inputs"] == [{"name": "tokens", "dtype": "int64", "shape": ["B", 77]}]
     for key, shape in (("clip", [1, 32]), ("sync", [1, 16]), ("text", [77, 16])):
         entry = data["empty_features"][key]

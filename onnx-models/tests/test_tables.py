@@ -1,4 +1,6 @@
-"""The constant tables baked into the graphs equal what the reference computes."""
+"""The tables the graphs compute equal what the reference computes."""
+
+import json
 
 import numpy as np
 import pytest
@@ -8,18 +10,47 @@ from torch.nn import functional as F
 from foleystream_export import tables
 
 
-@pytest.mark.parametrize("name, latent, clip", [("mmaudio_v1_tiny", 20, 8), ("mmaudio_v2_tiny", 41, 8)])
-def test_rope_tables_are_bit_identical_to_the_reference(parity, name, latent, clip):
-    np.testing.assert_array_equal(tables.rope_rotations(latent, 64).numpy(),
+NETWORKS = ["mmaudio_v1_tiny", "mmaudio_v2_tiny"]
+HEAD_DIM = 64  # every MMAudio network (model-facts.md)
+
+
+def network_kwargs(parity, name) -> dict:
+    return json.loads((parity / name / "config.json").read_text())["MMAudio_kwargs"]
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_rope_tables_are_bit_identical_to_the_reference(parity, name):
+    kw = network_kwargs(parity, name)
+    latent, clip = kw["latent_seq_len"], kw["clip_seq_len"]
+    assert kw["hidden_dim"] // kw["num_heads"] == HEAD_DIM
+    np.testing.assert_array_equal(tables.rope_rotations(latent, HEAD_DIM).numpy(),
                                   np.load(parity / name / "derived_latent_rot.npy"))
-    np.testing.assert_array_equal(tables.rope_rotations(clip, 64, latent / clip).numpy(),
+    np.testing.assert_array_equal(tables.rope_rotations(clip, HEAD_DIM, latent / clip).numpy(),
                                   np.load(parity / name / "derived_clip_rot.npy"))
 
 
-@pytest.mark.parametrize("name, size, max_period", [("mmaudio_v1_tiny", 256, 10000), ("mmaudio_v2_tiny", 128, 1)])
-def test_timestep_frequencies_are_torchs_float32_table(parity, name, size, max_period):
+@pytest.mark.parametrize("name", NETWORKS)
+def test_timestep_frequencies_are_torchs_float32_table(parity, name):
+    kw = network_kwargs(parity, name)
+    size, max_period = (kw["hidden_dim"], 1) if kw["v2"] else (256, 10000)
     np.testing.assert_array_equal(tables.timestep_frequencies(size, max_period).numpy(),
                                   np.load(parity / name / "derived_t_embed_freqs.npy"))
+
+
+@pytest.mark.parametrize("latent, clip", [(250, 64), (345, 64), (79, 20), (188, 48), (313, 80), (41, 8)])
+def test_run_time_rope_columns_equal_the_tables(latent, clip):
+    """What the graphs compute from their lengths equals the reference's tables bit for bit."""
+    for length, scaling, reference in ((latent, None, tables.rope_rotations(latent, HEAD_DIM)),
+                                       (clip, torch.tensor(latent, dtype=torch.float64) / clip,
+                                        tables.rope_rotations(clip, HEAD_DIM, latent / clip))):
+        even, odd = tables.rope_columns(torch.arange(length, dtype=torch.float32), HEAD_DIM, scaling)
+        assert torch.equal(even, reference[..., 0]) and torch.equal(odd, reference[..., 1])
+
+
+@pytest.mark.parametrize("source, target", [(192, 250), (192, 345), (48, 79), (136, 188), (240, 313), (16, 41)])
+def test_run_time_sync_index_equals_the_table(source, target):
+    index = tables.nearest_exact_index_of(torch.tensor(source), torch.tensor(target))
+    np.testing.assert_array_equal(index.numpy(), tables.nearest_exact_index(source, target))
 
 
 def test_timestep_frequencies_match_the_documented_end_points():
@@ -29,9 +60,10 @@ def test_timestep_frequencies_match_the_documented_end_points():
     assert v2[447].item() == pytest.approx(1.0207715, rel=1e-6)
 
 
-@pytest.mark.parametrize("name, latent", [("mmaudio_v1_tiny", 20), ("mmaudio_v2_tiny", 41)])
-def test_sync_index_matches_the_reference(parity, name, latent):
-    np.testing.assert_array_equal(tables.nearest_exact_index(16, latent),
+@pytest.mark.parametrize("name", NETWORKS)
+def test_sync_index_matches_the_reference(parity, name):
+    kw = network_kwargs(parity, name)
+    np.testing.assert_array_equal(tables.nearest_exact_index(kw["sync_seq_len"], kw["latent_seq_len"]),
                                   np.load(parity / name / "derived_sync_upsample_index.npy"))
 
 
@@ -50,9 +82,11 @@ def test_sync_index_equals_torch_nearest_exact(source, target):
     np.testing.assert_array_equal(tables.nearest_exact_index(source, target), expected)
 
 
-def test_euler_grid_is_float32_linspace(parity):
-    np.testing.assert_array_equal(tables.euler_time_grid(25).numpy(),
-                                  np.load(parity / "mmaudio_v1_tiny" / "derived_euler_t.npy"))
+@pytest.mark.parametrize("name", NETWORKS)
+def test_euler_grid_is_float32_linspace(parity, name):
+    steps = json.loads((parity / name / "config.json").read_text())["num_steps"]
+    np.testing.assert_array_equal(tables.euler_time_grid(steps).numpy(),
+                                  np.load(parity / name / "derived_euler_t.npy"))
     assert tables.euler_time_grid(25)[1].item() == 0.03999999910593033
 
 

@@ -187,8 +187,16 @@ class FinalLayer(nn.Module):
         return self.conv(modulate(layer_norm(x, d), mod[..., :d], mod[..., d:]))
 
 
+def length_of(x: torch.Tensor, dim: int) -> torch.Tensor:
+    """Axis ``dim`` of ``x`` as an int64 0-dim tensor, a run-time value in a traced graph."""
+    return torch._shape_as_tensor(x)[dim]
+
+
 class MMAudio(nn.Module):
-    """The flow network for one sequence configuration ``(latent_len, clip_len, sync_len)``.
+    """The flow network. ``(latent_len, clip_len, sync_len)`` are the default lengths (what
+    :meth:`empty_conditions` builds); every other method takes the lengths of its inputs, and the
+    RoPE tables and the sync upsampling index are computed from them, as the reference's
+    ``update_seq_lengths`` recomputes them for a new duration.
 
     ``v2`` selects the large_44k_v2 differences (SiLU input activations, an extra SiLU in the
     clip/text projections, a D-sized time embedding with frequencies x10000).
@@ -229,26 +237,21 @@ class MMAudio(nn.Module):
         self.fused_blocks = nn.ModuleList(
             [StreamBlock(d, cfg.num_heads, hidden, kernel_size=3) for _ in range(cfg.fused_depth)])
 
-        head_dim = d // cfg.num_heads
-        # The RoPE tables as their two columns, kept as separate constants so that every block of
-        # the exported graph shares the same two initialisers.
-        rotations = {"latent_rot": tables.rope_rotations(latent_len, head_dim),
-                     "clip_rot": tables.rope_rotations(clip_len, head_dim, latent_len / clip_len)}
-        for name, rot in rotations.items():
-            self.register_buffer(f"{name}_even", rot[..., 0].contiguous(), persistent=False)
-            self.register_buffer(f"{name}_odd", rot[..., 1].contiguous(), persistent=False)
-        self.register_buffer(
-            "sync_index", torch.from_numpy(tables.nearest_exact_index(sync_len, latent_len)), persistent=False)
+        self.head_dim = d // cfg.num_heads
 
-    def preprocess_conditions(self, clip_f, sync_f, text_f) -> Conditions:
+    def preprocess_conditions(self, clip_f, sync_f, text_f, latent_len=None) -> Conditions:
         """Projects raw CLIP ``[B, C, clip_dim]``, sync ``[B, S, sync_dim]`` and text
-        ``[B, 77, text_dim]`` features into the cached conditions."""
-        sync_f = sync_f.reshape(-1, self.sync_len // 8, 8, sync_f.shape[-1]) + self.sync_pos_emb
-        sync_f = sync_f.reshape(-1, self.sync_len, sync_f.shape[-1])
+        ``[B, 77, text_dim]`` features into the cached conditions, the sync features upsampled to
+        ``latent_len`` (an int64 0-dim tensor; default: the network's latent length)."""
+        if latent_len is None:
+            latent_len = torch.tensor(self.latent_len)
+        sync_len = length_of(sync_f, 1)
+        sync_f = sync_f.reshape(sync_f.shape[0], -1, 8, sync_f.shape[-1]) + self.sync_pos_emb
+        sync_f = sync_f.reshape(sync_f.shape[0], -1, sync_f.shape[-1])
         clip_f = self.clip_input_proj(clip_f)
         sync_f = self.sync_input_proj(sync_f)
         text_f = self.text_input_proj(text_f)
-        sync_f = torch.index_select(sync_f, 1, self.sync_index)
+        sync_f = torch.index_select(sync_f, 1, tables.nearest_exact_index_of(sync_len, latent_len))
         clip_c = self.clip_cond_proj(clip_f.mean(dim=1))
         text_c = self.text_cond_proj(text_f.mean(dim=1))
         return Conditions(clip_f, sync_f, text_f, clip_c, text_c)
@@ -273,8 +276,10 @@ class MMAudio(nn.Module):
         global_c = self.global_cond_mlp(clip_c + text_c)
         global_c = (self.t_embed(t) + global_c).unsqueeze(1)
         extended_c = global_c + sync_f
-        latent_rot = (self.latent_rot_even, self.latent_rot_odd)
-        clip_rot = (self.clip_rot_even, self.clip_rot_odd)
+        latent_len, clip_len = length_of(x, 1), length_of(clip_f, 1)
+        latent_rot = tables.rope_columns(torch.arange(latent_len, dtype=torch.float32), self.head_dim)
+        clip_rot = tables.rope_columns(torch.arange(clip_len, dtype=torch.float32), self.head_dim,
+                                       latent_len.double() / clip_len.double())
         for block in self.joint_blocks:
             latent, clip_f, text_f = block(latent, clip_f, text_f, global_c, extended_c, latent_rot, clip_rot)
         for block in self.fused_blocks:

@@ -8,7 +8,9 @@ import io.foleystream.inference.InitialNoise;
 import io.foleystream.inference.ModelSetManifest;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.inference.SequenceConfig;
+import io.foleystream.inference.SequenceLengths;
 import io.foleystream.inference.VideoFeatures;
+import io.foleystream.inference.VisualConditioning;
 import io.foleystream.inference.WindowInput;
 import io.foleystream.media.MediaException;
 import io.foleystream.npy.NpyArray;
@@ -41,6 +43,8 @@ import picocli.CommandLine.Spec;
             + " does without a video.",
         "With --video, the features come from the video's first window (decoded and sampled"
             + " by the media package).",
+        "With --image, one image's CLIP feature stands on every CLIP row and the sync features"
+            + " are the learned empty ones (MMAudio's image mode).",
         "Exit status: 0 done, 1 failed (the message says why), 2 bad usage."})
 final class GenerateCommand implements Callable<Integer> {
 
@@ -57,11 +61,16 @@ final class GenerateCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true)
   VideoSource source;
 
-  /** Either a video or a pair of feature files. */
+  /** Either a video, an image or a pair of feature files. */
   static final class VideoSource {
     @Option(names = "--video", paramLabel = "FILE",
         description = "Video file; features are extracted from its first window.")
     Path video;
+
+    @Option(names = "--image", paramLabel = "FILE",
+        description = "Still image (PNG, JPEG, BMP, GIF): its CLIP feature on every CLIP row, "
+            + "empty sync features.")
+    Path image;
 
     @ArgGroup(exclusive = false)
     FeatureFiles features;
@@ -78,6 +87,11 @@ final class GenerateCommand implements Callable<Integer> {
     Path sync;
   }
 
+  @Option(names = "--mask-away-clip",
+      description = "Replace the CLIP features by the learned empty ones and keep the sync "
+          + "features (MMAudio's --mask_away_clip; needs --video or feature files).")
+  boolean maskAwayClip;
+
   @Option(names = "--prompt", defaultValue = "", paramLabel = "TEXT",
       description = "Text prompt (default: empty, encoded as MMAudio's demo does).")
   String prompt;
@@ -87,7 +101,9 @@ final class GenerateCommand implements Callable<Integer> {
   String negativePrompt;
 
   @Option(names = "--duration", paramLabel = "S",
-      description = "Window length in seconds; must be the model set's (default: the set's).")
+      description = "Window length in seconds, at least one Synchformer segment (0.64 s); "
+          + "longer than the 8 s MMAudio was trained on works, with a warning (default: the "
+          + "set's). A shorter video shrinks it to what the video covers.")
   Double duration;
 
   @Option(names = "--steps", paramLabel = "N",
@@ -142,42 +158,58 @@ final class GenerateCommand implements Callable<Integer> {
       }
       WaveformOutput.containerFor(mux);
     }
+    boolean fromImage = source != null && source.image != null;
+    if (maskAwayClip && (source == null || fromImage)) {
+      throw new IllegalArgumentException("--mask-away-clip needs --video or feature files: "
+          + (fromImage ? "it would mask the image away" : "without them there are no CLIP "
+          + "features to mask"));
+    }
     StageTimings timings = new StageTimings();
     long start = System.nanoTime();
     RuntimeOptions options = runtime.toRuntimeOptions();
     boolean fromVideo = source != null && source.video != null;
-    try (FoleyEngine engine = FoleyEngine.open(models, options, fromVideo)) {
+    try (FoleyEngine engine = FoleyEngine.open(models, options, fromVideo || fromImage)) {
       timings.add("load models", System.nanoTime() - start);
       ModelSetManifest manifest = engine.modelSet().manifest();
       err.println(engine.modelSet());
       err.println("sessions: " + engine.providers());
-      if (duration != null && Math.abs(duration - manifest.durationS()) > 1e-9) {
-        throw new IllegalArgumentException("--duration " + duration + ": this model set is "
-            + "exported for " + manifest.durationS() + " s windows (its sequence lengths are "
-            + "fixed in the graphs); export a set for another duration");
+      double windowS = duration == null ? manifest.durationS() : duration;
+      SequenceConfig s = engine.sequenceAt(windowS);
+      if (windowS > SequenceLengths.TRAINED_DURATION_S) {
+        err.printf(Locale.ROOT, "warning: %s s is longer than the %s s MMAudio was trained on; "
+            + "the audio may be of lower quality%n", windowS, SequenceLengths.TRAINED_DURATION_S);
       }
       GenerationSettings defaults = GenerationSettings.defaults(engine.modelSet());
       GenerationSettings settings = new GenerationSettings(
           steps == null ? defaults.steps() : steps, cfg == null ? defaults.cfgStrength() : cfg);
 
       start = System.nanoTime();
-      SequenceConfig s = engine.modelSet().sequence();
       VideoFeatures video = null;
       if (fromVideo) {
-        video = VideoFeatureExtraction.firstWindow(source.video, engine, timings, err);
+        VideoFeatureExtraction.Window window = VideoFeatureExtraction.firstWindow(source.video,
+            engine, windowS, timings, err);
+        video = window.features();
+        windowS = window.durationS();
+        s = engine.sequenceAt(windowS);
+        start = System.nanoTime();
+      } else if (fromImage) {
+        video = ImageFeatureExtraction.features(source.image, engine, s, timings);
         start = System.nanoTime();
       } else if (source != null) {
         video = new VideoFeatures(
             readRows(source.features.clip, "--clip-features", s.clipLen(), s.clipDim()),
             readRows(source.features.sync, "--sync-features", s.syncLen(), s.syncDim()));
       }
+      if (maskAwayClip) {
+        video = VisualConditioning.maskAwayClip(engine.modelSet(), s, video);
+      }
       InitialNoise initial = noise == null ? new InitialNoise.Seeded(seed)
           : new InitialNoise.Given(readRows(noise, "--noise", s.latentLen(), s.latentDim()));
       timings.add("read inputs", System.nanoTime() - start);
 
       ProgressBar bar = new ProgressBar(err, "sampling", !noProgress);
-      float[] audio = engine.generate(List.of(new WindowInput(video, prompt, negativePrompt,
-          initial)), settings, new GenerationListener() {
+      float[] audio = engine.generateAt(windowS, List.of(new WindowInput(video, prompt,
+          negativePrompt, initial)), settings, new GenerationListener() {
             @Override
             public void stageFinished(Stage stage, long nanos) {
               timings.add(stage.name().toLowerCase(Locale.ROOT).replace('_', ' '), nanos);

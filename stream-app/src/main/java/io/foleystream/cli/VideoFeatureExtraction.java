@@ -2,6 +2,7 @@ package io.foleystream.cli;
 
 import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.SequenceConfig;
+import io.foleystream.inference.SequenceLengths;
 import io.foleystream.inference.VideoFeatures;
 import io.foleystream.media.DecoderSettings;
 import io.foleystream.media.MediaException;
@@ -22,20 +23,33 @@ final class VideoFeatureExtraction {
   private VideoFeatureExtraction() {}
 
   /**
-   * Extracts the features of the window that starts at the video's first frame.
+   * A window's features and the duration they cover.
+   *
+   * @param features the features, of the geometry of {@code durationS}
+   * @param durationS the requested duration, or the shorter one the video covers
+   */
+  record Window(VideoFeatures features, double durationS) {}
+
+  /**
+   * Extracts the features of the window that starts at the video's first frame. A video shorter
+   * than the window shrinks it, as the official {@code load_video} does: to the duration both
+   * frame grids cover, keeping int(8 d) CLIP and int(25 d) Synchformer frames.
    *
    * @param video the video file
-   * @param engine the engine whose set fixes the window and frame geometry
+   * @param engine the engine whose set fixes the frame geometry
+   * @param durationS the requested window duration
    * @param timings receives the decode and extraction times
    * @param err where warnings go
-   * @return the window's features
+   * @return the window's features and duration
    * @throws MediaException if the video cannot be read or decoded
    * @throws IllegalArgumentException if the media package's frames do not fit the model set
+   * @throws io.foleystream.inference.InvalidInputException if the video covers less than one
+   *     Synchformer segment
    */
-  static VideoFeatures firstWindow(Path video, FoleyEngine engine, StageTimings timings,
-      PrintWriter err) throws MediaException {
-    SequenceConfig s = engine.modelSet().sequence();
-    long durationUs = Math.round(engine.modelSet().manifest().durationS() * 1e6);
+  static Window firstWindow(Path video, FoleyEngine engine, double durationS,
+      StageTimings timings, PrintWriter err) throws MediaException {
+    SequenceConfig s = engine.sequenceAt(durationS);
+    long durationUs = Math.round(durationS * 1e6);
     long start = System.nanoTime();
     WindowFrames frames;
     try (WindowFrameExtractor extractor = new WindowFrameExtractor(DecoderSettings.defaults())) {
@@ -44,21 +58,26 @@ final class VideoFeatureExtraction {
     timings.add("decode video", System.nanoTime() - start);
     requireGeometry(frames.clip(), s.clipFrames(), s.clipImageSize(), "CLIP");
     requireGeometry(frames.sync(), s.syncFrames(), s.syncImageSize(), "Synchformer");
+    double covered = durationS;
     if (!frames.complete()) {
-      err.printf(Locale.ROOT, "warning: %s is shorter than the %.1f s window: %d of %d CLIP and "
-          + "%d of %d Synchformer frames come from the video, the rest repeat its last frame%n",
-          video, engine.modelSet().manifest().durationS(), frames.clip().covered(),
-          frames.clip().count(), frames.sync().covered(), frames.sync().count());
+      covered = SequenceLengths.coveredDurationS(durationS, frames.clip().covered(),
+          frames.sync().covered(), s);
+      s = engine.sequenceAt(covered);
+      err.printf(Locale.ROOT, "warning: %s is shorter than the %s s window: it covers %d CLIP "
+          + "and %d Synchformer frames, so the audio is generated for %s s, as MMAudio does%n",
+          video, durationS, frames.clip().covered(), frames.sync().covered(), covered);
     }
+    int clipFloats = s.clipFrames() * 3 * s.clipImageSize() * s.clipImageSize();
+    int syncFloats = s.syncFrames() * 3 * s.syncImageSize() * s.syncImageSize();
     start = System.nanoTime();
-    float[] clip = engine.clipImageEncoder().encode(FloatBuffer.wrap(frames.clip().data()),
-        frames.clip().count());
+    float[] clip = engine.clipImageEncoder().encode(
+        FloatBuffer.wrap(frames.clip().data(), 0, clipFloats), s.clipFrames());
     timings.add("clip features", System.nanoTime() - start);
     start = System.nanoTime();
-    float[] sync = engine.synchformerEncoder().encode(FloatBuffer.wrap(frames.sync().data()),
-        frames.sync().count());
+    float[] sync = engine.synchformerEncoder().encode(
+        FloatBuffer.wrap(frames.sync().data(), 0, syncFloats), s.syncFrames());
     timings.add("sync features", System.nanoTime() - start);
-    return new VideoFeatures(clip, sync);
+    return new Window(new VideoFeatures(clip, sync), covered);
   }
 
   private static void requireGeometry(SampledFrames frames, int count, int size, String what) {

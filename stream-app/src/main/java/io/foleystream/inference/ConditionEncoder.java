@@ -42,10 +42,26 @@ final class ConditionEncoder {
   private final OrtEnvironment environment;
   private final SequenceConfig sequence;
 
+  /**
+   * An encoder for windows of one geometry.
+   *
+   * @param model the conditions graph
+   * @param environment the ONNX Runtime environment
+   * @param sequence the windows' geometry: its lengths are the graph's run-time lengths
+   */
   ConditionEncoder(OnnxModel model, OrtEnvironment environment, SequenceConfig sequence) {
     this.model = model;
     this.environment = environment;
     this.sequence = sequence;
+  }
+
+  /**
+   * The geometry this encoder's windows have.
+   *
+   * @return the sequence configuration
+   */
+  SequenceConfig sequence() {
+    return sequence;
   }
 
   /**
@@ -64,6 +80,7 @@ final class ConditionEncoder {
       inputs.put("clip_features", tensor(clip, rows, s.clipLen(), s.clipDim()));
       inputs.put("sync_features", tensor(sync, rows, s.syncLen(), s.syncDim()));
       inputs.put("text_features", tensor(text, rows, s.textLen(), s.textDim()));
+      inputs.put(ModelGraph.LATENT_LEN, Tensors.longs(environment, new long[] {s.latentLen()}, 1));
       OrtSession.Result result = model.run(inputs);
       Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
       for (String name : NAMES) {

@@ -43,10 +43,27 @@ public final class FoleyEngine implements AutoCloseable {
         sessions.model(ModelGraph.CLIP_IMAGE), env, s, CLIP_BATCH) : null;
     this.synchformerEncoder = featureExtractors ? new SynchformerEncoder(
         sessions.model(ModelGraph.SYNCHFORMER), env, s, SYNC_BATCH) : null;
-    this.decoder = new LatentDecoder(sessions.model(ModelGraph.DECODER), env, set.manifest());
+    this.decoder = new LatentDecoder(sessions.model(ModelGraph.DECODER), env, s,
+        set.manifest().durationS(), set.manifest().sampleRate());
     this.generator = new WindowGenerator(set, env, textEncoder,
         new ConditionEncoder(sessions.model(ModelGraph.CONDITIONS), env, s),
         sessions.model(ModelGraph.VELOCITY), decoder);
+  }
+
+  /**
+   * The generator of windows of another duration: the same sessions, run at that duration's
+   * lengths.
+   */
+  private WindowGenerator generatorAt(double durationS) {
+    if (durationS == set.manifest().durationS()) {
+      return generator;
+    }
+    SequenceConfig s = sequenceAt(durationS);
+    var env = sessions.environment();
+    return new WindowGenerator(set, env, textEncoder,
+        new ConditionEncoder(sessions.model(ModelGraph.CONDITIONS), env, s),
+        sessions.model(ModelGraph.VELOCITY), new LatentDecoder(sessions.model(ModelGraph.DECODER),
+            env, s, durationS, set.manifest().sampleRate()));
   }
 
   /**
@@ -128,6 +145,52 @@ public final class FoleyEngine implements AutoCloseable {
   public List<GeneratedWindow> generateWindows(List<WindowInput> windows,
       GenerationSettings settings, GenerationListener listener) {
     return generator.generate(windows, settings, listener);
+  }
+
+  /**
+   * Generates windows of another duration than the set's, as the official code does after
+   * {@code update_seq_lengths}: the lengths, RoPE tables and sync upsampling index of that
+   * duration, the features of that duration's geometry ({@link #sequenceAt}). A stream's last
+   * partial window or a short clip is generated this way at the duration it covers.
+   *
+   * @param durationS the window duration in seconds, at least one Synchformer segment; longer
+   *     than {@link SequenceLengths#TRAINED_DURATION_S} works, as officially, with a warning the
+   *     caller gives
+   * @param windows the windows, with features and noise of that duration's geometry
+   * @param settings steps and guidance, shared by all windows
+   * @param listener told about stages and steps
+   * @return one waveform of {@link #samplesAt samplesAt(durationS)} samples per window, in order
+   * @throws InvalidInputException if the duration or any input is malformed; nothing runs then
+   */
+  public List<float[]> generateAt(double durationS, List<WindowInput> windows,
+      GenerationSettings settings, GenerationListener listener) {
+    return generatorAt(durationS).generate(windows, settings, listener).stream()
+        .map(GeneratedWindow::waveform).toList();
+  }
+
+  /**
+   * The geometry of a window of a given duration.
+   *
+   * @param durationS the duration in seconds
+   * @return its lengths (the set's own geometry at the set's duration)
+   * @throws InvalidInputException if the duration is shorter than one Synchformer segment
+   */
+  public SequenceConfig sequenceAt(double durationS) {
+    if (durationS == set.manifest().durationS()) {
+      return set.sequence();
+    }
+    return SequenceLengths.at(set.sequence(), set.manifest().sampleRate(), durationS);
+  }
+
+  /**
+   * Samples in a generated window of a given duration.
+   *
+   * @param durationS the duration in seconds
+   * @return round(duration x sample rate), at most the decoder's output length
+   */
+  public int samplesAt(double durationS) {
+    return (int) Math.min(sequenceAt(durationS).samples(),
+        Math.round(durationS * set.manifest().sampleRate()));
   }
 
   /**

@@ -20,12 +20,21 @@ final class LatentDecoder {
   private final SequenceConfig sequence;
   private final int keptSamples;
 
-  LatentDecoder(OnnxModel model, OrtEnvironment environment, ModelSetManifest manifest) {
+  /**
+   * A decoder for windows of one duration.
+   *
+   * @param model the decoder graph
+   * @param environment the ONNX Runtime environment
+   * @param sequence the windows' geometry (its latent length is the graph's run-time length)
+   * @param durationS the windows' duration
+   * @param sampleRate the output sample rate
+   */
+  LatentDecoder(OnnxModel model, OrtEnvironment environment, SequenceConfig sequence,
+      double durationS, int sampleRate) {
     this.model = model;
     this.environment = environment;
-    this.sequence = manifest.sequence();
-    this.keptSamples = (int) Math.min(sequence.samples(),
-        Math.round(manifest.durationS() * manifest.sampleRate()));
+    this.sequence = sequence;
+    this.keptSamples = (int) Math.min(sequence.samples(), Math.round(durationS * sampleRate));
   }
 
   /**

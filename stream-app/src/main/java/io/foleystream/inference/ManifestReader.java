@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 final class ManifestReader {
 
   static final String FORMAT = "foleystream-model-set";
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final int BYTE_SYMBOLS = 512;
 

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The six graphs of a model set and the inputs and outputs the engine feeds and reads, as
- * docs/model-set.md fixes them. Batch dimensions are symbolic; every other size follows from the
- * set's {@link SequenceConfig}.
+ * docs/model-set.md fixes them. Batch dimensions and the duration-dependent lengths (latent,
+ * CLIP, sync, samples: {@link SequenceLengths}) are symbolic, so one set serves every duration;
+ * every other size follows from the set's {@link SequenceConfig}.
  */
 public enum ModelGraph {
 
@@ -59,9 +60,10 @@ public enum ModelGraph {
     @Override
     List<TensorSpec> inputs(SequenceConfig s) {
       return List.of(
-          TensorSpec.of("clip_features", FLOAT32, "B", s.clipLen(), s.clipDim()),
-          TensorSpec.of("sync_features", FLOAT32, "B", s.syncLen(), s.syncDim()),
-          TensorSpec.of("text_features", FLOAT32, "B", s.textLen(), s.textDim()));
+          TensorSpec.of("clip_features", FLOAT32, "B", CLIP_LEN, s.clipDim()),
+          TensorSpec.of("sync_features", FLOAT32, "B", SYNC_LEN, s.syncDim()),
+          TensorSpec.of("text_features", FLOAT32, "B", s.textLen(), s.textDim()),
+          TensorSpec.of(LATENT_LEN, INT64, 1));
     }
 
     @Override
@@ -75,7 +77,7 @@ public enum ModelGraph {
     @Override
     List<TensorSpec> inputs(SequenceConfig s) {
       List<TensorSpec> inputs = new java.util.ArrayList<>();
-      inputs.add(TensorSpec.of("x", FLOAT32, "B", s.latentLen(), s.latentDim()));
+      inputs.add(TensorSpec.of("x", FLOAT32, "B", LATENT_LEN, s.latentDim()));
       inputs.add(TensorSpec.of("t", FLOAT32, "B"));
       inputs.addAll(conditionTensors(s));
       return List.copyOf(inputs);
@@ -83,7 +85,7 @@ public enum ModelGraph {
 
     @Override
     List<TensorSpec> outputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("flow", FLOAT32, "B", s.latentLen(), s.latentDim()));
+      return List.of(TensorSpec.of("flow", FLOAT32, "B", LATENT_LEN, s.latentDim()));
     }
   },
 
@@ -91,14 +93,23 @@ public enum ModelGraph {
   DECODER("decoder") {
     @Override
     List<TensorSpec> inputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("latent", FLOAT32, "B", s.latentLen(), s.latentDim()));
+      return List.of(TensorSpec.of("latent", FLOAT32, "B", LATENT_LEN, s.latentDim()));
     }
 
     @Override
     List<TensorSpec> outputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("waveform", FLOAT32, "B", s.samples()));
+      return List.of(TensorSpec.of("waveform", FLOAT32, "B", SAMPLES));
     }
   };
+
+  /** The symbolic latent length axis, and the conditions input that holds its value. */
+  static final String LATENT_LEN = "latent_len";
+  /** The symbolic CLIP length axis. */
+  static final String CLIP_LEN = "clip_len";
+  /** The symbolic sync length axis. */
+  static final String SYNC_LEN = "sync_len";
+  /** The symbolic waveform length axis. */
+  static final String SAMPLES = "samples";
 
   private final String key;
 
@@ -136,8 +147,8 @@ public enum ModelGraph {
 
   private static List<TensorSpec> conditionTensors(SequenceConfig s) {
     return List.of(
-        TensorSpec.of("clip_f", FLOAT32, "B", s.clipLen(), s.hiddenDim()),
-        TensorSpec.of("sync_f", FLOAT32, "B", s.latentLen(), s.hiddenDim()),
+        TensorSpec.of("clip_f", FLOAT32, "B", CLIP_LEN, s.hiddenDim()),
+        TensorSpec.of("sync_f", FLOAT32, "B", LATENT_LEN, s.hiddenDim()),
         TensorSpec.of("text_f", FLOAT32, "B", s.textLen(), s.hiddenDim()),
         TensorSpec.of("clip_c", FLOAT32, "B", s.hiddenDim()),
         TensorSpec.of("text_c", FLOAT32, "B", s.hiddenDim()));

@@ -207,8 +207,9 @@ public final class ModelSet {
   }
 
   /**
-   * The stored CLIP encoding of the empty string, used when neither a prompt nor a negative
-   * prompt is given.
+   * The stored empty-string text feature of the checkpoint (the official {@code generate()}'s
+   * default negative text). Generation encodes the empty string instead ({@link TextPlan}); the
+   * feature is verified and kept for comparisons.
    *
    * @return a copy, {@code text_len * text_dim} floats
    */

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  *
  * <ol>
  *   <li>terminal escape sequences ({@code ESC [ digits/semicolons letter}) are removed;
+ *   <li>mojibake is repaired: UTF-8 text decoded as Latin-1 or Windows-1252, once or more often
+ *       ({@link MojibakeRepair}, the common cases of ftfy's {@code fix_encoding});
  *   <li>C1 control characters U+0080..U+009F become the Windows-1252 characters of the same byte
  *       (the five bytes Windows-1252 leaves undefined stay as they are);
  *   <li>Latin ligatures and legacy digraphs are spelled out (ﬁ to fi, Ĳ to IJ, Ǆ to DŽ, ...);
@@ -25,9 +27,8 @@ import java.util.regex.Pattern;
  *   <li>the text is put in Unicode normalization form C.
  * </ol>
  *
- * <p>Not covered: mojibake repair ({@code fix_encoding}: re-decoding text that was UTF-8 read as
- * Windows-1252 or Latin-1, with ftfy's badness heuristics, including {@code restore_byte_a0} and
- * lossy-sequence replacement), ftfy's own HTML unescaping (CLIP unescapes twice afterwards, so it
+ * <p>Not covered: the rarer parts of {@code fix_encoding} that {@link MojibakeRepair} lists,
+ * ftfy's own HTML unescaping (CLIP unescapes twice afterwards, so it
  * only matters for triply escaped entities), surrogate-pair repair and line-break normalisation
  * (every line break becomes one space in CLIP's whitespace cleaning anyway). Prompts that need
  * those parts tokenize as if ftfy had left them alone.
@@ -64,6 +65,7 @@ final class TextFixer {
    */
   static String fix(String text) {
     String fixed = TERMINAL_ESCAPE.matcher(text).replaceAll("");
+    fixed = MojibakeRepair.repair(fixed);
     fixed = mapCodePoints(fixed, TextFixer::decodeC1Control);
     fixed = mapCodePoints(fixed, TextFixer::spellOutLigature);
     fixed = mapCodePoints(fixed, TextFixer::foldWidth);

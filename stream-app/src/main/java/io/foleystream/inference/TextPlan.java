@@ -1,14 +1,19 @@
 package io.foleystream.inference;
 
 /**
- * Which text each branch of a window uses (model-facts.md 6.6): the positive branch the prompt's
- * CLIP encoding, or the stored empty-string feature when there is no prompt; the negative branch
- * the CLIP encoding of the negative prompt, which defaults to {@code ""} encoded afresh, or the
- * stored feature when neither a prompt nor a negative prompt is given.
+ * Which text each branch of a window encodes: the one rule for every caller (the CLI, the
+ * stream topology, the API). An absent prompt or negative prompt is the empty string, and every
+ * text, the empty string included, is encoded by the CLIP text tower (and cached), as MMAudio's
+ * demo does with its defaults {@code prompt=''} and {@code negative_prompt=''}.
  *
- * @param positive the prompt to encode for the conditional branch, or null for the stored feature
- * @param negative the prompt to encode for the unconditional branch, or null for the stored
- *     feature
+ * <p>Why this rule: the demo is what users compare against; a stream's control record cannot
+ * tell an empty prompt from an absent one, so absent and empty must mean the same; and the
+ * model set's stored empty-string feature (what the official {@code generate()} uses when it is
+ * given no negative text) is reachable only through the Python API. So the stored feature is
+ * never used for text.
+ *
+ * @param positive the text of the conditional branch, never null
+ * @param negative the text of the unconditional branch, never null
  */
 record TextPlan(String positive, String negative) {
 
@@ -20,9 +25,6 @@ record TextPlan(String positive, String negative) {
    * @return the plan
    */
   static TextPlan of(String prompt, String negativePrompt) {
-    if (prompt == null && negativePrompt == null) {
-      return new TextPlan(null, null);
-    }
-    return new TextPlan(prompt, negativePrompt == null ? "" : negativePrompt);
+    return new TextPlan(prompt == null ? "" : prompt, negativePrompt == null ? "" : negativePrompt);
   }
 }

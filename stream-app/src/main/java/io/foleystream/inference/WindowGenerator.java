@@ -32,7 +32,7 @@ final class WindowGenerator {
   WindowGenerator(ModelSet set, OrtEnvironment environment, TextEncoder textEncoder,
       ConditionEncoder conditionEncoder, OnnxModel velocity, LatentDecoder decoder) {
     this.set = set;
-    this.sequence = set.sequence();
+    this.sequence = conditionEncoder.sequence();
     this.environment = environment;
     this.textEncoder = textEncoder;
     this.conditionEncoder = conditionEncoder;
@@ -147,7 +147,7 @@ final class WindowGenerator {
   }
 
   private float[] textFeatures(String prompt) {
-    return prompt == null ? set.emptyTextFeature() : textEncoder.encode(prompt);
+    return textEncoder.encode(prompt);
   }
 
   private void initialNoise(InitialNoise noise, float[] x, int offset) {

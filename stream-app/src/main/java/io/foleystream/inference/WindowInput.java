@@ -3,9 +3,8 @@ package io.foleystream.inference;
 /**
  * What one window's audio is generated from.
  *
- * <p>Text follows MMAudio's {@code generate()}: a null prompt means "no text" (the stored empty
- * string feature); the negative prompt defaults to {@code ""}, freshly encoded as MMAudio's demo
- * does, except when the prompt is null too, where both branches use the stored feature.
+ * <p>Text follows MMAudio's demo ({@link TextPlan}): a null prompt or negative prompt is the empty
+ * string, and the empty string is encoded by CLIP like any other text.
  *
  * @param video the visual features, or null for text-to-audio (the learned empty features)
  * @param prompt the prompt, or null for none

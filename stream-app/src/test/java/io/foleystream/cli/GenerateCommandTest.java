@@ -2,20 +2,29 @@ package io.foleystream.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.foleystream.inference.FoleyEngine;
+import io.foleystream.inference.RuntimeOptions;
+import io.foleystream.media.FramePreprocessor;
+import io.foleystream.media.MediaException;
+import io.foleystream.media.StillImage;
 import io.foleystream.npy.NpyArray;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import javax.imageio.ImageIO;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
@@ -162,11 +171,35 @@ class GenerateCommandTest {
   }
 
   @Test
-  void anotherDurationThanTheSetsIsRefused() {
-    Result result = run("--models", SET.toString(), "--duration", "5", "--out",
+  void anyDurationIsGeneratedAtItsOwnLengths() throws IOException {
+    Path out = temp.resolve("five-and-a-half.npy");
+    Result result = run("--models", SET.toString(), "--duration", "5.5", "--steps", "2",
+        "--out", out.toString());
+    assertEquals(0, result.exitCode(), result.err());
+    int sampleRate = new ObjectMapper().readTree(SET.resolve("manifest.json").toFile())
+        .get("sample_rate").asInt();
+    assertArrayEquals(new long[] {Math.round(5.5 * sampleRate)}, NpyArray.read(out).shape());
+    assertTrue(!result.err().contains("warning"), result.err());
+  }
+
+  @Test
+  void longerThanTheTrainingLengthWorksWithAWarning() throws IOException {
+    Path out = temp.resolve("ten.npy");
+    Result result = run("--models", SET.toString(), "--duration", "10", "--steps", "1",
+        "--out", out.toString());
+    assertEquals(0, result.exitCode(), result.err());
+    assertTrue(result.err().contains("warning: 10.0 s is longer than the 8.0 s MMAudio was "
+        + "trained on"), result.err());
+    assertEquals(1, NpyArray.read(out).shape().length);
+  }
+
+  @Test
+  void aDurationShorterThanOneSyncSegmentIsRefused() {
+    Result result = run("--models", SET.toString(), "--duration", "0.5", "--out",
         temp.resolve("x.npy").toString());
     assertEquals(GenerateCommand.FAILED, result.exitCode());
-    assertTrue(result.err().contains("exported for 8.0 s windows"), result.err());
+    assertTrue(result.err().contains("duration 0.5 s: a window must be at least 0.64 s long"),
+        result.err());
   }
 
   @Test
@@ -218,13 +251,16 @@ class GenerateCommandTest {
   }
 
   @Test
-  void aVideoShorterThanTheWindowIsUsedWithAWarning() throws IOException, InterruptedException {
+  void aVideoShorterThanTheWindowIsGeneratedAtTheDurationItCovers()
+      throws IOException, InterruptedException {
     Path video = testVideo("three-seconds.mp4", 75);
+    Path out = temp.resolve("short.npy");
     Result result = run("--models", SET.toString(), "--video", video.toString(), "--steps", "1",
-        "--out", temp.resolve("short.npy").toString());
+        "--out", out.toString());
     assertEquals(0, result.exitCode(), result.err());
-    assertTrue(result.err().contains("is shorter than the 8.0 s window: 24 of 64 CLIP and 75 of "
-        + "200 Synchformer frames come from the video"), result.err());
+    assertTrue(result.err().contains("is shorter than the 8.0 s window: it covers 24 CLIP and 75 "
+        + "Synchformer frames, so the audio is generated for 3.0 s"), result.err());
+    assertArrayEquals(new long[] {3 * 16000}, NpyArray.read(out).shape());
   }
 
   @Test
@@ -236,6 +272,102 @@ class GenerateCommandTest {
     assertEquals(GenerateCommand.FAILED, result.exitCode(), result.err());
     assertTrue(result.err().contains("error: ") && result.err().contains("not-a-video.mp4"),
         result.err());
+  }
+
+  /** The set's learned empty feature row repeated over {@code rows} rows, as a .npy file. */
+  private static Path emptyRows(String feature, int rows, String name) throws IOException {
+    float[] row = NpyArray.read(SET.resolve(feature)).toFloatArray();
+    float[] values = new float[rows * row.length];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(row, 0, values, r * row.length, row.length);
+    }
+    Path file = temp.resolve(name);
+    NpyArray.ofFloats(new long[] {rows, row.length}, values).write(file);
+    return file;
+  }
+
+  private static NpyArray generated(String name, String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of("--models", SET.toString(), "--prompt", "rain",
+        "--steps", "2", "--seed", "5", "--out", temp.resolve(name).toString()));
+    all.addAll(List.of(args));
+    Result result = run(all.toArray(String[]::new));
+    assertEquals(0, result.exitCode(), result.err());
+    return NpyArray.read(temp.resolve(name));
+  }
+
+  @Test
+  void textOnlyGenerationUsesTheLearnedEmptyFeaturesOnBothSequences() throws IOException {
+    Path emptyClip = emptyRows("empty_clip.npy", sequence.get("clip_len").asInt(), "e-clip.npy");
+    Path emptySync = emptyRows("empty_sync.npy", sequence.get("sync_len").asInt(), "e-sync.npy");
+    NpyArray textOnly = generated("text-only.npy");
+    assertEquals(generated("empty-files.npy", "--clip-features", emptyClip.toString(),
+        "--sync-features", emptySync.toString()), textOnly);
+    assertNotEquals(generated("with-video.npy", "--clip-features", clip.toString(),
+        "--sync-features", sync.toString()), textOnly, "video features change the audio");
+  }
+
+  @Test
+  void maskAwayClipKeepsTheSyncFeaturesAndEmptiesTheClipOnes() throws IOException {
+    Path emptyClip = emptyRows("empty_clip.npy", sequence.get("clip_len").asInt(), "m-clip.npy");
+    NpyArray masked = generated("masked.npy", "--clip-features", clip.toString(),
+        "--sync-features", sync.toString(), "--mask-away-clip");
+    assertEquals(generated("masked-by-hand.npy", "--clip-features", emptyClip.toString(),
+        "--sync-features", sync.toString()), masked);
+    assertNotEquals(generated("unmasked.npy", "--clip-features", clip.toString(),
+        "--sync-features", sync.toString()), masked);
+  }
+
+  @Test
+  void maskAwayClipWithoutVisualFeaturesIsRefused() {
+    Result result = run("--models", SET.toString(), "--mask-away-clip", "--out",
+        temp.resolve("x.npy").toString());
+    assertEquals(GenerateCommand.FAILED, result.exitCode());
+    assertTrue(result.err().contains("--mask-away-clip needs --video or feature files"),
+        result.err());
+  }
+
+  @Test
+  void anImageGivesItsClipFeatureOnEveryClipRowAndEmptySyncFeatures() throws IOException {
+    Path image = temp.resolve("still.png");
+    BufferedImage pixels = new BufferedImage(60, 40, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 40; y++) {
+      for (int x = 0; x < 60; x++) {
+        pixels.setRGB(x, y, (x * 4) << 16 | (y * 6) << 8 | ((x + y) & 0xFF));
+      }
+    }
+    ImageIO.write(pixels, "png", image.toFile());
+    float[] feature;
+    try (FoleyEngine engine = FoleyEngine.open(SET, RuntimeOptions.defaults())) {
+      FramePreprocessor clipFrames = FramePreprocessor.clip();
+      float[] frame = new float[clipFrames.floatsPerFrame()];
+      clipFrames.preprocess(StillImage.read(image), frame, 0);
+      feature = engine.clipImageEncoder().encode(FloatBuffer.wrap(frame), 1);
+    } catch (MediaException e) {
+      throw new AssertionError(e);
+    }
+    int clipLen = sequence.get("clip_len").asInt();
+    float[] rows = new float[clipLen * feature.length];
+    for (int r = 0; r < clipLen; r++) {
+      System.arraycopy(feature, 0, rows, r * feature.length, feature.length);
+    }
+    Path imageClip = temp.resolve("image-clip.npy");
+    NpyArray.ofFloats(new long[] {clipLen, feature.length}, rows).write(imageClip);
+    Path emptySync = emptyRows("empty_sync.npy", sequence.get("sync_len").asInt(), "i-sync.npy");
+
+    NpyArray fromImage = generated("from-image.npy", "--image", image.toString());
+    assertEquals(generated("image-by-hand.npy", "--clip-features", imageClip.toString(),
+        "--sync-features", emptySync.toString()), fromImage);
+    assertNotEquals(generated("no-image.npy"), fromImage, "the image changes the audio");
+  }
+
+  @Test
+  void aFileThatIsNoImageIsAClearError() throws IOException {
+    Path notImage = temp.resolve("not-an-image.png");
+    Files.writeString(notImage, "plain text, not an image");
+    Result result = run("--models", SET.toString(), "--image", notImage.toString(), "--out",
+        temp.resolve("x.npy").toString());
+    assertEquals(GenerateCommand.FAILED, result.exitCode(), result.err());
+    assertTrue(result.err().contains("not-an-image.png: not an image"), result.err());
   }
 
   /** An H.264 MP4 of a moving test pattern at 25 fps, made with GStreamer's command line. */

@@ -144,6 +144,17 @@ class FoleyEngineTest {
   }
 
   @Test
+  void anAbsentPromptIsTheEncodedEmptyStringNotTheStoredFeature() {
+    float[] absent = generate(features(1), null, null, 5, defaults);
+    assertArrayEquals(absent, generate(features(1), "", "", 5, defaults),
+        "absent and empty prompts are one rule, for the CLI and the streams alike");
+    float[] encoded = engine.textEncoder().encode("");
+    assertTrue(maxAbsDiff(encoded, engine.modelSet().emptyTextFeature()) > 1e-3,
+        "on this set CLIP(\"\") and the stored feature differ, so the equality above would fail "
+            + "if absent prompts took the stored feature");
+  }
+
+  @Test
   void promptsAreEncodedOnceAndThenServedFromTheCache() {
     String prompt = "a unique prompt for the cache test";
     assertFalse(engine.textEncoder().isCached(prompt));

@@ -80,7 +80,7 @@ class ManifestReaderTest {
   void rejectsAnotherFormatOrVersion() {
     assertRejected(m -> m.put("format", "something-else"), "format is 'something-else'");
     readExampleQuietly();
-    assertRejected(m -> m.put("format_version", 2), "format_version 2 is not supported");
+    assertRejected(m -> m.put("format_version", 1), "format_version 1 is not supported");
   }
 
   @Test
@@ -127,7 +127,15 @@ class ManifestReaderTest {
         "models.clip_text.inputs.tokens is declared as tokens int32", "needs tokens int64");
     readExampleQuietly();
     assertRejected(m -> ((ArrayNode) tensor("velocity", "outputs", "flow").get("shape"))
-        .set(2, 5), "models.velocity.outputs.flow", "[\"B\", 250, 5]", "[\"B\", 250, 4]");
+        .set(2, 5), "models.velocity.outputs.flow", "[\"B\", \"latent_len\", 5]",
+        "[\"B\", \"latent_len\", 4]");
+    readExampleQuietly();
+    assertRejected(m -> ((ArrayNode) tensor("decoder", "inputs", "latent").get("shape"))
+        .set(1, 250), "models.decoder.inputs.latent", "[\"B\", 250, 4]",
+        "[\"B\", \"latent_len\", 4]");
+    readExampleQuietly();
+    assertRejected(m -> ((ArrayNode) model("conditions").get("inputs")).remove(3),
+        "models.conditions.inputs lacks 'latent_len'");
     readExampleQuietly();
     assertRejected(m -> ((ArrayNode) tensor("decoder", "inputs", "latent").get("shape"))
         .set(0, 1), "models.decoder.inputs.latent");

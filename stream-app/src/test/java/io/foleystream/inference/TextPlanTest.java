@@ -4,31 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Which text each branch uses: model-facts.md 6.6 and MMAudio's demo defaults. */
+/** Which text each branch uses: absent is empty, and every text is encoded (docs/inference.md). */
 class TextPlanTest {
 
   @Test
-  void noPromptAndNoNegativePromptUseTheStoredEmptyStringFeatureOnBothBranches() {
-    assertEquals(new TextPlan(null, null), TextPlan.of(null, null));
+  void absentPromptsAreTheEmptyStringOnBothBranches() {
+    assertEquals(new TextPlan("", ""), TextPlan.of(null, null));
+    assertEquals(TextPlan.of("", ""), TextPlan.of(null, null));
   }
 
   @Test
-  void aPromptWithoutANegativePromptEncodesTheEmptyStringAfreshForTheNegativeBranch() {
+  void aPromptWithoutANegativePromptHasTheEmptyStringOnTheNegativeBranch() {
     assertEquals(new TextPlan("dog barking", ""), TextPlan.of("dog barking", null));
+    assertEquals(TextPlan.of("dog barking", ""), TextPlan.of("dog barking", null));
   }
 
   @Test
-  void theDemoDefaultsEncodeBothEmptyStrings() {
-    assertEquals(new TextPlan("", ""), TextPlan.of("", ""));
+  void aNegativePromptWithoutAPromptHasTheEmptyStringOnThePositiveBranch() {
+    assertEquals(new TextPlan("", "music"), TextPlan.of(null, "music"));
   }
 
   @Test
-  void aNegativePromptWithoutAPromptKeepsTheStoredFeatureForThePositiveBranch() {
-    assertEquals(new TextPlan(null, "music"), TextPlan.of(null, "music"));
-  }
-
-  @Test
-  void bothPromptsAreEncoded() {
+  void bothPromptsAreKept() {
     assertEquals(new TextPlan("rain", "music"), TextPlan.of("rain", "music"));
   }
 }
