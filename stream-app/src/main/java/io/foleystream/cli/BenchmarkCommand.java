@@ -3,7 +3,6 @@ package io.foleystream.cli;
 import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.GenerationListener;
 import io.foleystream.inference.GenerationSettings;
-import io.foleystream.inference.InferenceException;
 import io.foleystream.inference.InitialNoise;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.inference.SequenceConfig;
@@ -57,15 +56,12 @@ final class BenchmarkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      run(err);
-      return 0;
-    } catch (InferenceException | IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      err.flush();
-      return GenerateCommand.FAILED;
+    Preflight.modelSet(models, "--models");
+    if (runs < 1) {
+      throw new UsageException("--runs " + runs + ": give at least 1");
     }
+    run(spec.commandLine().getErr());
+    return ExitCodes.OK;
   }
 
   private void run(PrintWriter err) throws java.io.IOException {

@@ -3,7 +3,6 @@ package io.foleystream.cli;
 import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.GenerationListener;
 import io.foleystream.inference.GenerationSettings;
-import io.foleystream.inference.InferenceException;
 import io.foleystream.inference.InitialNoise;
 import io.foleystream.inference.ModelSetManifest;
 import io.foleystream.inference.RuntimeOptions;
@@ -45,7 +44,7 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer> {
 
   /** Exit status for a failure the message explains. */
-  static final int FAILED = 1;
+  static final int FAILED = ExitCodes.FAILED;
 
   @Spec
   CommandSpec spec;
@@ -122,26 +121,47 @@ final class GenerateCommand implements Callable<Integer> {
   boolean noProgress;
 
   @Override
-  public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+  public Integer call() throws IOException, MediaException {
+    checkArguments();
+    return run(spec.commandLine().getErr());
+  }
+
+  /** Every path and format, before the model set is loaded (tens of seconds for real sets). */
+  private void checkArguments() {
+    Preflight.modelSet(models, "--models");
     try {
-      return run(err);
-    } catch (InferenceException | IOException | MediaException | IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      err.flush();
-      return FAILED;
+      WaveformOutput.requireSupported(out);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--out " + out + ": expected a .wav, .flac or .npy file name");
+    }
+    Preflight.outputFile(out, "--out");
+    if (source != null && source.video != null) {
+      Preflight.inputFile(source.video, "--video");
+    } else if (source != null) {
+      Preflight.inputFile(source.features.clip, "--clip-features");
+      Preflight.inputFile(source.features.sync, "--sync-features");
+    }
+    if (noise != null) {
+      Preflight.inputFile(noise, "--noise");
+    }
+    if (mux != null) {
+      if (source == null || source.video == null) {
+        throw new UsageException("--mux needs --video: it writes that video with the generated"
+            + " audio track");
+      }
+      try {
+        WaveformOutput.containerFor(mux);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+      Preflight.outputFile(mux, "--mux");
+    }
+    if (steps != null && steps < 1) {
+      throw new UsageException("--steps " + steps + ": give at least 1");
     }
   }
 
   private int run(PrintWriter err) throws IOException, MediaException {
-    WaveformOutput.requireSupported(out);
-    if (mux != null) {
-      if (source == null || source.video == null) {
-        throw new IllegalArgumentException("--mux needs --video: it writes that video with the "
-            + "generated audio track");
-      }
-      WaveformOutput.containerFor(mux);
-    }
     StageTimings timings = new StageTimings();
     long start = System.nanoTime();
     RuntimeOptions options = runtime.toRuntimeOptions();
@@ -152,7 +172,7 @@ final class GenerateCommand implements Callable<Integer> {
       err.println(engine.modelSet());
       err.println("sessions: " + engine.providers());
       if (duration != null && Math.abs(duration - manifest.durationS()) > 1e-9) {
-        throw new IllegalArgumentException("--duration " + duration + ": this model set is "
+        throw new UsageException("--duration " + duration + ": this model set is "
             + "exported for " + manifest.durationS() + " s windows (its sequence lengths are "
             + "fixed in the graphs); export a set for another duration");
       }
@@ -215,7 +235,7 @@ final class GenerateCommand implements Callable<Integer> {
     boolean fits = Arrays.equals(shape, new long[] {rows, width})
         || Arrays.equals(shape, new long[] {1, rows, width});
     if (!fits || array.dtype() == NpyDtype.INT64) {
-      throw new IllegalArgumentException(option + " " + file + ": " + array + ", expected float32 ["
+      throw new UsageException(option + " " + file + ": " + array + ", expected float32 ["
           + rows + ", " + width + "] (or [1, " + rows + ", " + width + "])");
     }
     return array.toFloatArray();

@@ -124,8 +124,8 @@ class GenerateCommandTest {
     random(10, 3, 1).write(bad);
     Result result = run("--models", SET.toString(), "--clip-features", bad.toString(),
         "--sync-features", sync.toString(), "--out", temp.resolve("x.npy").toString());
-    assertEquals(GenerateCommand.FAILED, result.exitCode());
-    assertTrue(result.err().contains("error: --clip-features " + bad + ": NpyArray[FLOAT32 [10, "
+    assertEquals(ExitCodes.USAGE, result.exitCode());
+    assertTrue(result.err().contains("foleystream generate: --clip-features " + bad + ": NpyArray[FLOAT32 [10, "
         + "3]], expected float32 [" + sequence.get("clip_len") + ", "), result.err());
   }
 
@@ -133,8 +133,9 @@ class GenerateCommandTest {
   void aMissingModelSetIsAClearError() {
     Result result = run("--models", temp.resolve("no-set").toString(), "--out",
         temp.resolve("x.npy").toString());
-    assertEquals(GenerateCommand.FAILED, result.exitCode());
-    assertTrue(result.err().contains("manifest.json: no manifest"), result.err());
+    assertEquals(ExitCodes.USAGE, result.exitCode());
+    assertTrue(result.err().contains("--models " + temp.resolve("no-set") + ": no such folder"),
+        result.err());
   }
 
   @Test
@@ -142,7 +143,7 @@ class GenerateCommandTest {
     Result result = run("--models", SET.toString(), "--provider", "cuda", "--out",
         temp.resolve("x.npy").toString());
     assertEquals(GenerateCommand.FAILED, result.exitCode());
-    assertTrue(result.err().contains("error: execution provider cuda:0 is not available: this "
+    assertTrue(result.err().contains("foleystream generate: execution provider cuda:0 is not available: this "
         + "ONNX Runtime build has no CUDA provider"), result.err());
   }
 
@@ -165,7 +166,7 @@ class GenerateCommandTest {
   void anotherDurationThanTheSetsIsRefused() {
     Result result = run("--models", SET.toString(), "--duration", "5", "--out",
         temp.resolve("x.npy").toString());
-    assertEquals(GenerateCommand.FAILED, result.exitCode());
+    assertEquals(ExitCodes.USAGE, result.exitCode());
     assertTrue(result.err().contains("exported for 8.0 s windows"), result.err());
   }
 
@@ -173,8 +174,8 @@ class GenerateCommandTest {
   void anUnknownOutputFormatIsRefused() {
     Result result = run("--models", SET.toString(), "--steps", "1", "--out",
         temp.resolve("x.mp3").toString());
-    assertEquals(GenerateCommand.FAILED, result.exitCode());
-    assertTrue(result.err().contains("expected a .wav or .flac file name"), result.err());
+    assertEquals(ExitCodes.USAGE, result.exitCode());
+    assertTrue(result.err().contains("expected a .wav, .flac or .npy file name"), result.err());
     assertTrue(!result.err().contains("sessions:"), "refused before loading: " + result.err());
     assertTrue(Files.notExists(temp.resolve("x.mp3")));
   }
@@ -198,7 +199,7 @@ class GenerateCommandTest {
   void muxWithoutAVideoIsRefusedBeforeAnythingRuns() {
     Result result = run("--models", SET.toString(), "--mux", "out.mp4", "--out",
         temp.resolve("x.wav").toString());
-    assertEquals(GenerateCommand.FAILED, result.exitCode());
+    assertEquals(ExitCodes.USAGE, result.exitCode());
     assertTrue(result.err().contains("--mux needs --video"), result.err());
     assertTrue(!result.err().contains("sessions:"), "refused before loading: " + result.err());
   }
@@ -234,8 +235,7 @@ class GenerateCommandTest {
     Result result = run("--models", SET.toString(), "--video", notVideo.toString(), "--out",
         temp.resolve("x.npy").toString());
     assertEquals(GenerateCommand.FAILED, result.exitCode(), result.err());
-    assertTrue(result.err().contains("error: ") && result.err().contains("not-a-video.mp4"),
-        result.err());
+    assertTrue(result.err().contains("foleystream generate: " + notVideo + ": "), result.err());
   }
 
   /** An H.264 MP4 of a moving test pattern at 25 fps, made with GStreamer's command line. */
