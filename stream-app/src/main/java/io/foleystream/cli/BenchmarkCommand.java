@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 /**
  * Times every inference stage of one window on synthetic frames: CLIP image features of the
  * window's 8 fps frames, Synchformer features of its 25 fps frames, text features, conditions, the
- * Euler loop and the decoder; then the real-time factor and the peak RSS.
+ * Euler loop and the decoder; then the speed as "x real time" and the peak RSS.
  */
 @Command(
     name = "benchmark-inference",

@@ -19,7 +19,7 @@ class BenchmarkCommandTest {
         "../onnx-models/fixtures/tiny/model-set", "--threads", "2", "--runs", "1", "--steps", "2");
     assertEquals(0, code, err.toString());
     for (String line : new String[] {"run 1 of 1 (2 steps", "clip image", "synchformer",
-        "text features", "conditions", "sampling", "decoding", "real-time factor", "peak RSS"}) {
+        "text features", "conditions", "sampling", "decoding", "x real time", "peak RSS"}) {
       assertTrue(err.toString().contains(line), line + " missing from:\n" + err);
     }
   }

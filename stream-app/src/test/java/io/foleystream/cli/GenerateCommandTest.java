@@ -80,7 +80,7 @@ class GenerateCommandTest {
     assertTrue(result.err().contains("sessions: {clip_text=CPU, conditions=CPU, velocity=CPU, "
         + "decoder=CPU}"), result.err());
     for (String stage : new String[] {"load models", "text features", "conditions", "sampling",
-        "decoding", "write output", "real-time factor", "peak RSS"}) {
+        "decoding", "write output", "x real time", "peak RSS"}) {
       assertTrue(result.err().contains(stage), stage + " missing from:\n" + result.err());
     }
     Path again = temp.resolve("again.npy");
