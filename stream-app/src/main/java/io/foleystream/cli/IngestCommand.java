@@ -108,9 +108,12 @@ final class IngestCommand implements Callable<Integer> {
       running.set(ingestor);
       int sent = ingestor.ingest(src, streamId, settings,
           realTime ? VideoIngestor.Pace.REAL_TIME : VideoIngestor.Pace.FAST, copy,
-          chunk -> err().printf("chunk %d: %.2f s from %.2f s%s%n", chunk.getSequence(),
-              chunk.getDurationMicros() / 1e6, chunk.getPtsStartMicros() / 1e6,
-              chunk.getEndOfStream() ? " (end of stream)" : ""));
+          chunk -> {
+            err().printf("chunk %d: %.2f s from %.2f s%s%n", chunk.getSequence(),
+                chunk.getDurationMicros() / 1e6, chunk.getPtsStartMicros() / 1e6,
+                chunk.getEndOfStream() ? " (end of stream)" : "");
+            err().flush();
+          });
       err().printf("%d chunk(s) of stream %s sent to %s%n", sent, streamId, topic);
       err().flush();
       return ExitCodes.OK;
