@@ -195,7 +195,7 @@ final class GenerateCommand implements Callable<Integer> {
           : new InitialNoise.Given(readRows(noise, "--noise", s.latentLen(), s.latentDim()));
       timings.add("read inputs", System.nanoTime() - start);
 
-      ProgressBar bar = new ProgressBar(err, "sampling", !noProgress);
+      ProgressBar bar = ProgressBar.forConsole(err, "sampling", !noProgress);
       float[] audio = engine.generate(List.of(new WindowInput(video, prompt, negativePrompt,
           initial)), settings, new GenerationListener() {
             @Override
