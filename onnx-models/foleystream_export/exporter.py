@@ -67,6 +67,16 @@ class CheckpointWeights:
         raise checkpoints.CheckpointError(
             f"{fmt.file_name} ({fmt.component}) not found; looked in " + ", ".join(str(c) for c in candidates))
 
+    def missing(self, formats) -> List[str]:
+        """Why each checkpoint of ``formats`` cannot be found, checked before any export work."""
+        problems = []
+        for fmt in formats:
+            try:
+                self.path(fmt)
+            except checkpoints.CheckpointError as error:
+                problems.append(str(error))
+        return problems
+
     def tensors(self, fmt: checkpoints.CheckpointFormat) -> Dict[str, torch.Tensor]:
         path = self.path(fmt)
         subkey = official.VOCODER_KEY if fmt.component == "vocoder" else None
