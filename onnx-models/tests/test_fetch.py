@@ -233,3 +233,18 @@ def test_export_names_every_missing_file_before_it_starts(tmp_path, capsys):
         assert name in err, err
     assert "fetch --variant small_16k" in err
     assert not out.exists()
+
+
+def test_the_exporter_images_commands_are_the_exporters():
+    dockerfile = (pathlib.Path(__file__).resolve().parents[2] / "docker" / "exporter.Dockerfile").read_text()
+    script = dockerfile.split("<<'SCRIPT'", 1)[1].split("\nSCRIPT", 1)[0]
+    commands = " ".join(script.replace("\\\n", " ").split("\n")).split("python3 -m foleystream_export ")[1:]
+    assert [c.split()[0] for c in commands] == ["fetch", "export", "check"]
+    parser = cli.build_parser()
+    for command in commands:
+        words = command.split()
+        argv = [w.strip('"').replace("$variant", "small_16k").replace("$precision", "fp16")
+                for w in words if not w.startswith("#")]
+        args = parser.parse_args(argv)
+        assert args.command == argv[0]
+    assert "COPY foleystream_export foleystream_export/" in dockerfile
