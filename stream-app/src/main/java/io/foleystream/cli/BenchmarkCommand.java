@@ -67,6 +67,7 @@ final class BenchmarkCommand implements Callable<Integer> {
   private void run(PrintWriter err) throws java.io.IOException {
     RuntimeOptions options = runtime.toRuntimeOptions();
     long start = System.nanoTime();
+    ModelSetNotice.print(err, models);
     try (FoleyEngine engine = FoleyEngine.open(models, options)) {
       err.printf(Locale.ROOT, "%s%nsessions: %s%nloading: %.1f ms%n", engine.modelSet(),
           engine.providers(), (System.nanoTime() - start) / 1e6);

@@ -166,6 +166,7 @@ final class GenerateCommand implements Callable<Integer> {
     long start = System.nanoTime();
     RuntimeOptions options = runtime.toRuntimeOptions();
     boolean fromVideo = source != null && source.video != null;
+    ModelSetNotice.print(err, models);
     try (FoleyEngine engine = FoleyEngine.open(models, options, fromVideo)) {
       timings.add("load models", System.nanoTime() - start);
       ModelSetManifest manifest = engine.modelSet().manifest();

@@ -79,6 +79,9 @@ final class MuxCommand implements Callable<Integer> {
         ServiceCheck.DEFAULT_TIMEOUT.toSeconds()));
     ServiceCheck.requireBroker(config, check, topic);
     ServiceCheck.requireRegistry(config, topic + "-value", check);
+    err().printf(Locale.ROOT, "waiting for the audio of stream %s on %s (up to %d s)...%n",
+        streamId, topic, timeoutSeconds);
+    err().flush();
     try (KafkaConsumer<String, AudioChunk> consumer = consumer(config)) {
       List<AudioChunk> chunks = new AudioCollector(consumer, topic).collect(streamId,
           Duration.ofSeconds(timeoutSeconds), window -> {
