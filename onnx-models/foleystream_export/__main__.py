@@ -1,5 +1,6 @@
 """Command line of the exporter: ``python -m foleystream_export --help``.
 
+    fetch --variant V --dir DIR [--mirror URL]
     export --variant V (--weights DIR | --random-init SEED) --out SETDIR [--precision fp32|fp16]
     check SETDIR
 """
@@ -25,6 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"foleystream_export {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    fetch = commands.add_parser(
+        "fetch", help="download every checkpoint a variant needs, verified and resumable",
+        description="Download every file `export --variant V --weights DIR` needs from the official "
+                    "locations, verify checksums, resume partial downloads, and name each file's "
+                    "origin and licence (the MMAudio weights are CC-BY-NC 4.0: non-commercial).")
+    fetch.add_argument("--variant", required=True, help="small_16k, small_44k, medium_44k, large_44k or large_44k_v2")
+    fetch.add_argument("--dir", type=pathlib.Path, required=True, help="where the files go (created if missing)")
+    fetch.add_argument("--mirror", metavar="URL",
+                       help="fetch every file from URL/<file name> instead (an internal mirror)")
 
     export = commands.add_parser("export", help="write a model set (ONNX graphs, features, vocabulary, manifest)")
     which = export.add_mutually_exclusive_group(required=True)
@@ -52,6 +63,8 @@ def main(argv=None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command == "fetch":
+        return _fetch(args)
     from . import checkpoints, config, exporter, manifest, onnx_export
     errors = (config.ConfigError, checkpoints.CheckpointError, exporter.ExportError,
               manifest.ManifestError, onnx_export.GraphCheckError)
@@ -78,10 +91,41 @@ def _export(args, config, checkpoints, exporter) -> int:
         weights = exporter.RandomWeights(args.random_init)
     else:
         weights = exporter.CheckpointWeights(cfg, args.weights, overrides)
+        if args.bpe is None and args.weights is not None and (args.weights / exporter.OPEN_CLIP_BPE).is_file():
+            args.bpe = args.weights / exporter.OPEN_CLIP_BPE
+        missing = weights.missing(checkpoints.formats(cfg).values())
+        if cfg.bpe_path is None and args.bpe is None:
+            try:
+                exporter.find_vocabulary(cfg, None)
+            except exporter.ExportError as error:
+                missing.append(str(error))
+        if missing:
+            hint = f" (python -m foleystream_export fetch --variant {cfg.variant} --dir {args.weights} downloads them)" \
+                if cfg.variant in config.RELEASED_VARIANTS else ""
+            raise config.ConfigError("missing before export starts: " + "; ".join(missing) + hint)
     result = exporter.export_model_set(cfg, args.out, weights, args.precision, args.bpe,
                                        log=lambda message: print(message, file=sys.stderr))
     total = sum(entry["bytes"] for entry in result["files"].values())
     print(f"wrote {args.out}: {len(result['files'])} files, {total / 1e6:.1f} MB")
+    return 0
+
+
+def _fetch(args) -> int:
+    from . import config, fetch
+    log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    try:
+        items = fetch.downloads(args.variant)
+        if args.mirror:
+            items = fetch.mirrored(items, args.mirror)
+        fetch.fetch_all(items, args.dir, log)
+    except (config.ConfigError, fetch.FetchError) as error:
+        print(f"foleystream_export fetch: error: {error}", file=sys.stderr)
+        return 2 if isinstance(error, config.ConfigError) else 1
+    log(f"fetched {len(items)} files into {args.dir}. Licences:")
+    for licence, files in fetch.licences(items).items():
+        log(f"  {licence}: {', '.join(files)}")
+    log(f"next: python -m foleystream_export export --variant {args.variant} --weights {args.dir} "
+        f"--out SETDIR")
     return 0
 
 

@@ -11,6 +11,7 @@ import os
 import pathlib
 import shutil
 import tempfile
+import time
 import warnings
 from typing import Dict, List, Optional
 
@@ -66,6 +67,16 @@ class CheckpointWeights:
                 return candidate
         raise checkpoints.CheckpointError(
             f"{fmt.file_name} ({fmt.component}) not found; looked in " + ", ".join(str(c) for c in candidates))
+
+    def missing(self, formats) -> List[str]:
+        """Why each checkpoint of ``formats`` cannot be found, checked before any export work."""
+        problems = []
+        for fmt in formats:
+            try:
+                self.path(fmt)
+            except checkpoints.CheckpointError as error:
+                problems.append(str(error))
+        return problems
 
     def tensors(self, fmt: checkpoints.CheckpointFormat) -> Dict[str, torch.Tensor]:
         path = self.path(fmt)
@@ -153,8 +164,8 @@ def export_model_set(cfg: ModelSetConfig, out_dir, weights, precision: str = "fp
             warnings.filterwarnings("ignore", message=".*shape inference of prim::Constant.*")
             written = _export_graphs(cfg, staging, weights, precision, log)
         specs = graphs.specs(cfg)
-        for name in graphs.GRAPH_NAMES:
-            log(f"checking {name} ...")
+        for index, name in enumerate(graphs.GRAPH_NAMES, 1):
+            log(f"[{index}/{len(graphs.GRAPH_NAMES)}] checking {name} ...")
             onnx_export.check(staging / written[name][0], specs[name])
         provenance = dict(weights.provenance())
         provenance.update({
@@ -180,8 +191,11 @@ def _export_graphs(cfg: ModelSetConfig, out_dir: pathlib.Path, weights, precisio
     written: Dict[str, List[str]] = {}
 
     def export(name, module):
-        log(f"exporting {name} ...")
+        # Numbered, with the time each graph took: a full-size export runs for tens of minutes.
+        log(f"[{len(written) + 1}/{len(graphs.GRAPH_NAMES)}] exporting {name} ...")
+        started = time.monotonic()
         written[name] = onnx_export.export(module, specs[name], out_dir, precision)
+        log(f"[{len(written)}/{len(graphs.GRAPH_NAMES)}] {name} exported in {time.monotonic() - started:.0f} s")
 
     net = checkpoints.instantiate(formats["network"], weights.tensors(formats["network"]))
     export("conditions", graphs.ConditionsGraph(net))

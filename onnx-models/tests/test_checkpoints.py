@@ -134,9 +134,23 @@ def test_cli_reports_a_bad_checkpoint_and_exits_2(tmp_path, tiny, capsys):
     state = checkpoints.random_checkpoint(fmt, 0)
     state["final_layer.conv.bias"] = torch.zeros(7)
     torch.save(state, tmp_path / "net.pth")
+    # The other components only need to exist for export's up-front check: the network fails first.
+    others = [c for c in checkpoints.FORMATS if c != "network"]
+    for component in others:
+        (tmp_path / f"{component}.pth").write_bytes(b"")
     code = main(["export", "--variant", "tiny", "--weights", str(tmp_path), "--checkpoint", f"network={tmp_path / 'net.pth'}",
-                 "--out", str(tmp_path / "set")])
+                 *[f"--checkpoint={c}={tmp_path / (c + '.pth')}" for c in others], "--out", str(tmp_path / "set")])
     assert code == 2
     err = capsys.readouterr().err
     assert "net.pth (network of tiny): wrong shape for 'final_layer.conv.bias': the checkpoint has [7], expected [20]" in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["net.pth"]  # no partial set, no staging directory left
+    # No partial set, no staging directory left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["net.pth"] + [f"{c}.pth" for c in others])
+
+
+def test_export_names_every_missing_checkpoint_before_it_starts(tmp_path, tiny, capsys):
+    code = main(["export", "--variant", "tiny", "--weights", str(tmp_path), "--out", str(tmp_path / "set")])
+    assert code == 2
+    err = capsys.readouterr().err
+    for component in checkpoints.FORMATS:
+        assert f"no checkpoint file for the {component}; pass --checkpoint {component}=PATH" in err, err
+    assert not (tmp_path / "set").exists()

@@ -3,7 +3,6 @@ package io.foleystream.cli;
 import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.GenerationListener;
 import io.foleystream.inference.GenerationSettings;
-import io.foleystream.inference.InferenceException;
 import io.foleystream.inference.InitialNoise;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.inference.SequenceConfig;
@@ -27,7 +26,7 @@ import picocli.CommandLine.Spec;
 /**
  * Times every inference stage of one window on synthetic frames: CLIP image features of the
  * window's 8 fps frames, Synchformer features of its 25 fps frames, text features, conditions, the
- * Euler loop and the decoder; then the real-time factor and the peak RSS.
+ * Euler loop and the decoder; then the speed as "x real time" and the peak RSS.
  */
 @Command(
     name = "benchmark-inference",
@@ -57,20 +56,18 @@ final class BenchmarkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      run(err);
-      return 0;
-    } catch (InferenceException | IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      err.flush();
-      return GenerateCommand.FAILED;
+    Preflight.modelSet(models, "--models");
+    if (runs < 1) {
+      throw new UsageException("--runs " + runs + ": give at least 1");
     }
+    run(spec.commandLine().getErr());
+    return ExitCodes.OK;
   }
 
   private void run(PrintWriter err) throws java.io.IOException {
     RuntimeOptions options = runtime.toRuntimeOptions();
     long start = System.nanoTime();
+    ModelSetNotice.print(err, models);
     try (FoleyEngine engine = FoleyEngine.open(models, options)) {
       err.printf(Locale.ROOT, "%s%nsessions: %s%nloading: %.1f ms%n", engine.modelSet(),
           engine.providers(), (System.nanoTime() - start) / 1e6);

@@ -34,6 +34,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,7 +53,7 @@ import picocli.CommandLine.Option;
             + " the video with its new audio track, the audio as WAV and a report.",
         "By default the clip is GStreamer's generated test picture and the model set is the"
             + " tiny untrained test set, whose audio is noise-like.",
-        "Exit status: 0 done, 1 failed."})
+        "Exit status: 0 done, 1 failed, 2 bad usage."})
 final class DemoCommand implements Callable<Integer> {
 
   /** The committed test model set, relative to the repository root. */
@@ -102,26 +104,31 @@ final class DemoCommand implements Callable<Integer> {
       description = "Longest wait for the audio, seconds (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
-  @Option(names = "--verbose", description = "Show the application's log.")
-  boolean verbose;
+  @Spec
+  CommandSpec spec;
 
   private final PrintStream console = System.out;
 
   @Override
   public Integer call() throws Exception {
-    if (!verbose) {
+    Path setDir = models != null ? Preflight.modelSet(models, "--models") : findTinySet();
+    if (setDir == null) {
+      throw new UsageException("cannot find the tiny model set (" + TINY_SET + "); run from the"
+          + " repository root or pass --models");
+    }
+    if (video != null) {
+      Preflight.inputFile(video, "--video");
+    } else if (!(seconds > 0)) {
+      throw new UsageException("--seconds " + seconds + ": give a positive length");
+    }
+    Preflight.outputDirectory(out, "--out");
+    if (!FoleystreamCli.verbose(spec)) {
       ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
           org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
       ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka"))
           .setLevel(Level.ERROR);
     }
     long t0 = System.nanoTime();
-    Path setDir = models != null ? models : findTinySet();
-    if (setDir == null) {
-      System.err.println("foleystream demo: cannot find the tiny model set ("
-          + TINY_SET + "); run from the repository root or pass --models");
-      return 1;
-    }
     ModelSet set = ModelSet.open(setDir);
     boolean untrained = !"official".equals(set.manifest().weights());
     step("model set %s: %s, %d Hz, %.0f s windows, %s weights", setDir,
@@ -170,7 +177,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private int runPipeline(FoleystreamConfig config, FoleystreamApp app, ModelSet set,
-      boolean untrained, long t0) throws IOException, MediaException, InterruptedException {
+      boolean untrained, long t0)
+      throws IOException, MediaException, InterruptedException, TimeoutException {
     VideoSource source = video != null ? VideoSource.parse(video.toString())
         : new VideoSource.TestPattern(640, 360, 25, Math.round(seconds * 1e6), false);
     Path input = video != null ? video : out.resolve("input.ts");
@@ -202,9 +210,6 @@ final class DemoCommand implements Callable<Integer> {
               "  window %d: %.2f-%.2f s, %d audio chunk(s) (%.1f s since ingest began)%n",
               window.get(0).getWindowIndex(), window.get(0).getPtsStartMicros() / 1e6,
               last(window) / 1e6, window.size(), seconds(ingestStart)));
-    } catch (TimeoutException e) {
-      System.err.println("foleystream demo: " + e.getMessage());
-      return 1;
     }
     double pipelineSeconds = seconds(ingestStart);
     step("writing the results to %s...", out.toAbsolutePath());

@@ -14,7 +14,10 @@ import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
-/** The demo's short report: windows, per-stage latency, real-time factor. */
+/**
+ * The demo's short report: windows, per-stage latency, and speed as "x real time" (audio seconds
+ * per wall-clock second, above 1 faster than real time).
+ */
 final class DemoReport {
 
   private DemoReport() {}
@@ -74,9 +77,9 @@ final class DemoReport {
     }
     double windowSeconds = set.manifest().durationS() * windows.size();
     double generationSeconds = metrics.generationCalls().totalTime(TimeUnit.SECONDS);
-    out.append(String.format(Locale.ROOT, "%nreal-time factor: %.2f x (model: %.0f s of window"
-        + " audio in %.1f s of engine calls); pipeline: %.2f x (%.1f s of published audio in"
-        + " %.1f s from the first chunk to the last audio chunk)%n",
+    out.append(String.format(Locale.ROOT, "%nspeed: model %.2f x real time (%.0f s of window"
+        + " audio in %.1f s of engine calls); pipeline %.2f x real time (%.1f s of published"
+        + " audio in %.1f s from the first chunk to the last audio chunk)%n",
         generationSeconds > 0 ? windowSeconds / generationSeconds : 0, windowSeconds,
         generationSeconds, audioSeconds / pipelineSeconds, audioSeconds, pipelineSeconds));
     return out.toString();

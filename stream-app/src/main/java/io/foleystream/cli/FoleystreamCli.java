@@ -23,6 +23,10 @@ public final class FoleystreamCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Print the stack trace of a failure and the Kafka clients' log.")
+  boolean verbose;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -35,7 +39,21 @@ public final class FoleystreamCli implements Runnable {
    * @return a fresh command line
    */
   public static CommandLine commandLine() {
-    return new CommandLine(new FoleystreamCli());
+    FoleystreamCli root = new FoleystreamCli();
+    ErrorReporter errors = new ErrorReporter(() -> root.verbose);
+    return new CommandLine(root)
+        .setExecutionExceptionHandler(errors)
+        .setParameterExceptionHandler(errors);
+  }
+
+  /**
+   * Whether {@code --verbose} was given (it may follow any subcommand).
+   *
+   * @param spec a command's spec
+   * @return true for verbose output
+   */
+  static boolean verbose(CommandLine.Model.CommandSpec spec) {
+    return ((FoleystreamCli) spec.root().userObject()).verbose;
   }
 
   /**

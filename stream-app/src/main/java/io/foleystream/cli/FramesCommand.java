@@ -10,7 +10,6 @@ import io.foleystream.media.WindowFrames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,31 +69,26 @@ final class FramesCommand implements Callable<Integer> {
   GridRule grid;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, MediaException {
     PrintWriter stdout = spec.commandLine().getOut();
-    PrintWriter stderr = spec.commandLine().getErr();
     long startUs;
     long durationUs;
     try {
       startUs = start.movePointRight(6).longValueExact();
       durationUs = duration.movePointRight(6).longValueExact();
     } catch (ArithmeticException e) {
-      stderr.println("--start and --duration must be whole microseconds");
-      return 2;
+      throw new UsageException("--start and --duration must be whole microseconds");
     }
     if (startUs < 0 || durationUs < 125_000) {
-      stderr.println("--start must be >= 0 and --duration at least 0.125 s");
-      return 2;
+      throw new UsageException("--start must be >= 0 and --duration at least 0.125 s");
     }
+    Preflight.inputFile(video, "--video");
+    Preflight.outputDirectory(out, "--out");
     WindowFrames window;
     try (WindowFrameExtractor extractor = new WindowFrameExtractor(
         DecoderSettings.defaults().withColour(colour).withGrid(grid))) {
       window = extractor.extract(video, startUs, durationUs);
-    } catch (MediaException e) {
-      stderr.println("frames: " + e.getMessage() + " [" + e.reason() + "]");
-      return 1;
     }
-    Files.createDirectories(out);
     window.clip().toNpy().write(out.resolve("clip.npy"));
     window.sync().toNpy().write(out.resolve("sync.npy"));
     window.clip().sourcePtsNpy().write(out.resolve("clip_pts.npy"));

@@ -3,7 +3,6 @@ package io.foleystream.cli;
 import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.GenerationListener;
 import io.foleystream.inference.GenerationSettings;
-import io.foleystream.inference.InferenceException;
 import io.foleystream.inference.InitialNoise;
 import io.foleystream.inference.ModelSetManifest;
 import io.foleystream.inference.RuntimeOptions;
@@ -49,7 +48,7 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer> {
 
   /** Exit status for a failure the message explains. */
-  static final int FAILED = 1;
+  static final int FAILED = ExitCodes.FAILED;
 
   @Spec
   CommandSpec spec;
@@ -138,36 +137,61 @@ final class GenerateCommand implements Callable<Integer> {
   boolean noProgress;
 
   @Override
-  public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+  public Integer call() throws IOException, MediaException {
+    checkArguments();
+    return run(spec.commandLine().getErr());
+  }
+
+  /** Every path and format, before the model set is loaded (tens of seconds for real sets). */
+  private void checkArguments() {
+    Preflight.modelSet(models, "--models");
     try {
-      return run(err);
-    } catch (InferenceException | IOException | MediaException | IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      err.flush();
-      return FAILED;
+      WaveformOutput.requireSupported(out);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--out " + out + ": expected a .wav, .flac or .npy file name");
+    }
+    Preflight.outputFile(out, "--out");
+    if (source != null && source.video != null) {
+      Preflight.inputFile(source.video, "--video");
+    } else if (source != null && source.image != null) {
+      Preflight.inputFile(source.image, "--image");
+    } else if (source != null) {
+      Preflight.inputFile(source.features.clip, "--clip-features");
+      Preflight.inputFile(source.features.sync, "--sync-features");
+    }
+    if (noise != null) {
+      Preflight.inputFile(noise, "--noise");
+    }
+    if (mux != null) {
+      if (source == null || source.video == null) {
+        throw new UsageException("--mux needs --video: it writes that video with the generated"
+            + " audio track");
+      }
+      try {
+        WaveformOutput.containerFor(mux);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+      Preflight.outputFile(mux, "--mux");
+    }
+    if (steps != null && steps < 1) {
+      throw new UsageException("--steps " + steps + ": give at least 1");
+    }
+    boolean fromImage = source != null && source.image != null;
+    if (maskAwayClip && (source == null || fromImage)) {
+      throw new UsageException("--mask-away-clip needs --video or feature files: "
+          + (fromImage ? "it would mask the image away" : "without them there are no CLIP "
+          + "features to mask"));
     }
   }
 
   private int run(PrintWriter err) throws IOException, MediaException {
-    WaveformOutput.requireSupported(out);
-    if (mux != null) {
-      if (source == null || source.video == null) {
-        throw new IllegalArgumentException("--mux needs --video: it writes that video with the "
-            + "generated audio track");
-      }
-      WaveformOutput.containerFor(mux);
-    }
     boolean fromImage = source != null && source.image != null;
-    if (maskAwayClip && (source == null || fromImage)) {
-      throw new IllegalArgumentException("--mask-away-clip needs --video or feature files: "
-          + (fromImage ? "it would mask the image away" : "without them there are no CLIP "
-          + "features to mask"));
-    }
     StageTimings timings = new StageTimings();
     long start = System.nanoTime();
     RuntimeOptions options = runtime.toRuntimeOptions();
     boolean fromVideo = source != null && source.video != null;
+    ModelSetNotice.print(err, models);
     try (FoleyEngine engine = FoleyEngine.open(models, options, fromVideo || fromImage)) {
       timings.add("load models", System.nanoTime() - start);
       ModelSetManifest manifest = engine.modelSet().manifest();
@@ -207,7 +231,7 @@ final class GenerateCommand implements Callable<Integer> {
           : new InitialNoise.Given(readRows(noise, "--noise", s.latentLen(), s.latentDim()));
       timings.add("read inputs", System.nanoTime() - start);
 
-      ProgressBar bar = new ProgressBar(err, "sampling", !noProgress);
+      ProgressBar bar = ProgressBar.forConsole(err, "sampling", !noProgress);
       float[] audio = engine.generateAt(windowS, List.of(new WindowInput(video, prompt,
           negativePrompt, initial)), settings, new GenerationListener() {
             @Override
@@ -247,7 +271,7 @@ final class GenerateCommand implements Callable<Integer> {
     boolean fits = Arrays.equals(shape, new long[] {rows, width})
         || Arrays.equals(shape, new long[] {1, rows, width});
     if (!fits || array.dtype() == NpyDtype.INT64) {
-      throw new IllegalArgumentException(option + " " + file + ": " + array + ", expected float32 ["
+      throw new UsageException(option + " " + file + ": " + array + ", expected float32 ["
           + rows + ", " + width + "] (or [1, " + rows + ", " + width + "])");
     }
     return array.toFloatArray();

@@ -1,6 +1,7 @@
 package io.foleystream.cli;
 
 import io.foleystream.config.FoleystreamConfig;
+import io.foleystream.config.KeyCheck;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,6 +31,8 @@ final class KafkaOptions {
    * The configuration: file, then environment, then these options.
    *
    * @return the configuration
+   * @throws io.foleystream.config.ConfigException if the file cannot be read or an application
+   *     key is misspelt
    */
   FoleystreamConfig load() {
     Map<String, String> env = System.getenv();
@@ -44,6 +47,8 @@ final class KafkaOptions {
     if (registryUrl != null) {
       overrides.put("schema.registry.url", registryUrl);
     }
-    return FoleystreamConfig.load(file, env).with(overrides);
+    FoleystreamConfig loaded = FoleystreamConfig.load(file, env).with(overrides);
+    KeyCheck.requireKnown(loaded, env);
+    return loaded;
   }
 }

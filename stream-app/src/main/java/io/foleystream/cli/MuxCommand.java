@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Read a stream's audio chunks (read_committed) until its last window, then write the"
             + " original video with the generated audio track (MP4 or MPEG-TS) and/or a WAV.",
-        "Exit status: 0 done, 1 failed or timed out."})
+        "Exit status: 0 done, 1 failed or timed out (broker or registry unreachable, audio"
+            + " incomplete), 2 bad usage or configuration."})
 final class MuxCommand implements Callable<Integer> {
 
   @Spec
@@ -68,26 +69,60 @@ final class MuxCommand implements Callable<Integer> {
   KafkaOptions kafka;
 
   @Override
-  public Integer call() {
+  public Integer call() throws TimeoutException, MediaException {
+    checkArguments();
+    FoleystreamConfig config = kafka.load();
+    String topic = config.required(ConfigKeys.TOPIC_AUDIO);
+    ServiceCheck.requireAddresses(config);
+    ClientLogging.quietUnless(FoleystreamCli.verbose(spec));
+    Duration check = Duration.ofSeconds(Math.min(timeoutSeconds,
+        ServiceCheck.DEFAULT_TIMEOUT.toSeconds()));
+    ServiceCheck.requireBroker(config, check, topic);
+    ServiceCheck.requireRegistry(config, topic + "-value", check);
+    err().printf(Locale.ROOT, "waiting for the audio of stream %s on %s (up to %d s)...%n",
+        streamId, topic, timeoutSeconds);
+    err().flush();
+    try (KafkaConsumer<String, AudioChunk> consumer = consumer(config)) {
+      List<AudioChunk> chunks = new AudioCollector(consumer, topic).collect(streamId,
+          Duration.ofSeconds(timeoutSeconds), window -> {
+            err().printf(Locale.ROOT, "window %d: %d chunk(s)%n",
+                window.get(0).getWindowIndex(), window.size());
+            err().flush();
+          });
+      write(chunks, video, videoStartUs, out, wav);
+      return ExitCodes.OK;
+    }
+  }
+
+  /** Every option, before the stream is read (which may take minutes). */
+  private void checkArguments() {
     if (out == null && wav == null) {
-      err().println("foleystream mux: give --out, --wav or both");
-      return 2;
+      throw new UsageException("give --out, --wav or both");
     }
     if (out != null && video == null) {
-      err().println("foleystream mux: --out needs --video");
-      return 2;
+      throw new UsageException("--out needs --video: the stream's original video file");
     }
-    FoleystreamConfig config = kafka.load();
-    try (KafkaConsumer<String, AudioChunk> consumer = consumer(config)) {
-      List<AudioChunk> chunks = new AudioCollector(consumer,
-          config.required(ConfigKeys.TOPIC_AUDIO)).collect(streamId,
-              Duration.ofSeconds(timeoutSeconds), window -> err().printf(Locale.ROOT,
-                  "window %d: %d chunk(s)%n", window.get(0).getWindowIndex(), window.size()));
-      write(chunks, video, videoStartUs, out, wav);
-      return 0;
-    } catch (TimeoutException | MediaException e) {
-      err().println("foleystream mux: " + e.getMessage());
-      return 1;
+    if (timeoutSeconds < 1) {
+      throw new UsageException("--timeout " + timeoutSeconds + ": give at least 1 second");
+    }
+    if (video != null) {
+      Preflight.inputFile(video, "--video");
+    }
+    if (out != null) {
+      try {
+        WaveformOutput.containerFor(out);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--out " + out + ": expected a .mp4 or .ts file name");
+      }
+      Preflight.outputFile(out, "--out");
+    }
+    if (wav != null) {
+      try {
+        AudioFileWriter.Format.forFile(wav);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--wav " + wav + ": expected a .wav or .flac file name");
+      }
+      Preflight.outputFile(wav, "--wav");
     }
   }
 
@@ -99,9 +134,7 @@ final class MuxCommand implements Callable<Integer> {
       AudioFileWriter.write(wav, List.of(audio));
     }
     if (out != null) {
-      AudioVideoMuxer.Container container = out.getFileName().toString().toLowerCase(Locale.ROOT)
-          .endsWith(".ts") ? AudioVideoMuxer.Container.MPEG_TS : AudioVideoMuxer.Container.MP4;
-      new AudioVideoMuxer(container, AudioVideoMuxer.AudioCodec.AAC).mux(video, videoStartUs,
+      new AudioVideoMuxer(WaveformOutput.containerFor(out), AudioVideoMuxer.AudioCodec.AAC).mux(video, videoStartUs,
           List.of(audio), out);
     }
   }

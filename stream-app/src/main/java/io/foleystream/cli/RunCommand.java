@@ -45,6 +45,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     FoleystreamConfig config = kafka.load();
     if (models != null) {
+      Preflight.modelSet(models, "--models");
       config = config.with(Map.of(ConfigKeys.MODELS.name(), models.toString()));
     }
     FoleystreamApp app;

@@ -30,11 +30,12 @@ final class StageTimings {
   }
 
   /**
-   * Prints one line per stage, the total and the real-time factor.
+   * Prints one line per stage, the total and the speed as "x real time" (audio seconds per
+   * wall-clock second: above 1 is faster than real time).
    *
    * @param out where to print
    * @param audioSeconds seconds of audio produced
-   * @param excludedFromRealTime stages not counted in the real-time factor (loading the models)
+   * @param excludedFromRealTime stages not counted in the speed (loading the models)
    */
   void print(PrintWriter out, double audioSeconds, String... excludedFromRealTime) {
     out.println("timing:");
@@ -46,8 +47,8 @@ final class StageTimings {
       generation -= nanos.getOrDefault(stage, 0L);
     }
     out.printf(Locale.ROOT, "  %-18s %10.1f ms%n", "total", totalNanos() / 1e6);
-    out.printf(Locale.ROOT, "real-time factor %.3f (%.2f s of audio in %.2f s, model loading "
-        + "excluded)%n", generation / 1e9 / audioSeconds, audioSeconds, generation / 1e9);
+    out.printf(Locale.ROOT, "speed %.3f x real time (%.2f s of audio in %.2f s, model loading "
+        + "excluded)%n", audioSeconds / (generation / 1e9), audioSeconds, generation / 1e9);
     out.flush();
   }
 }

@@ -89,7 +89,8 @@ import org.slf4j.LoggerFactory;
  * generation loop, each optional ({@code foleystream.roles}), with their metrics, health and
  * operations endpoints. The public entry point of the {@code topology} package.
  *
- * <p>At start it registers the schemas of every subject it writes (BACKWARD compatibility),
+ * <p>At start it registers the schemas of every subject it writes (or, with {@code
+ * auto.register.schemas=false}, checks that the registry holds them),
  * creates missing topics, opens the model set (generator), and starts both parts. {@link
  * #close()} shuts down gracefully: the running generation batch finishes and commits, then the
  * Streams instance closes.
@@ -213,10 +214,15 @@ public final class FoleystreamApp implements AutoCloseable {
     return kafka;
   }
 
-  /** Sets BACKWARD compatibility on, and registers, every subject the application writes. */
+  /**
+   * Registers every subject the application writes, or checks them when auto-registration is
+   * off; compatibility levels that someone set are left alone ({@link SubjectRegistrar}).
+   */
   private void registerSubjects(Map<String, Object> kafka, String applicationId) {
-    SubjectRegistrar registrar = new SubjectRegistrar(SchemaRegistries.fromConfigs(kafka));
-    SubjectNameStrategy strategy = AvroSerdeConfig.from(kafka, false).subjectNameStrategy();
+    AvroSerdeConfig serdes = AvroSerdeConfig.from(kafka, false);
+    SubjectRegistrar registrar = new SubjectRegistrar(SchemaRegistries.fromConfigs(kafka),
+        serdes.autoRegisterSchemas(), serdes.useLatestVersion());
+    SubjectNameStrategy strategy = serdes.subjectNameStrategy();
     Map<String, Schema> written = new java.util.LinkedHashMap<>();
     written.put(topics.windowTasks(), WindowTask.getClassSchema());
     written.put(topics.audio(), AudioChunk.getClassSchema());

@@ -65,7 +65,7 @@ public final class MediaBenchmark {
     double[] perFrame = preprocessMillis();
 
     System.out.println("| pipeline (8 s, 240 frames of 1080p30 H.264) | wall s | frames/s"
-        + " | real-time factor | CPU s |");
+        + " | x real time | CPU s |");
     System.out.println("| --- | ---: | ---: | ---: | ---: |");
     row("foleystream: 4 chunks of 2 s, decode + sample 64 + 200 + preprocess", chunked);
     row("foleystream: the file, decode + sample + preprocess", file);

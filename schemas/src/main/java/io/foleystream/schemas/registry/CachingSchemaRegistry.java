@@ -108,6 +108,16 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
     return delegate.compatibility(subject);
   }
 
+  @Override
+  public Optional<CompatibilityLevel> subjectCompatibility(String subject) {
+    return delegate.subjectCompatibility(subject);
+  }
+
+  @Override
+  public CompatibilityLevel globalCompatibility() {
+    return delegate.globalCompatibility();
+  }
+
   private record SubjectSchema(String subject, Schema schema) {
   }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
@@ -122,6 +123,16 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
   @Override
   public synchronized CompatibilityLevel compatibility(String subject) {
     return levelsBySubject.getOrDefault(subject, defaultLevel);
+  }
+
+  @Override
+  public synchronized Optional<CompatibilityLevel> subjectCompatibility(String subject) {
+    return Optional.ofNullable(levelsBySubject.get(subject));
+  }
+
+  @Override
+  public CompatibilityLevel globalCompatibility() {
+    return defaultLevel;
   }
 
   private int newId(Schema schema) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
@@ -119,11 +120,34 @@ public final class RestSchemaRegistry implements SchemaRegistry {
   public CompatibilityLevel compatibility(String subject) {
     JsonNode answer = send("GET", "/config/" + encode(subject) + "?defaultToGlobal=true", null,
         "read the compatibility of subject '" + subject + "'");
+    return level(answer, "subject '" + subject + "'");
+  }
+
+  @Override
+  public Optional<CompatibilityLevel> subjectCompatibility(String subject) {
+    JsonNode answer;
+    try {
+      answer = send("GET", "/config/" + encode(subject) + "?defaultToGlobal=false", null,
+          "read the compatibility set on subject '" + subject + "'");
+    } catch (SchemaNotFoundException e) {
+      // 40401 (no such subject) or 40408 (no level of its own): the subject follows the global.
+      return Optional.empty();
+    }
+    return Optional.of(level(answer, "subject '" + subject + "'"));
+  }
+
+  @Override
+  public CompatibilityLevel globalCompatibility() {
+    return level(send("GET", "/config", null, "read the global compatibility level"),
+        "the registry");
+  }
+
+  private CompatibilityLevel level(JsonNode answer, String of) {
     JsonNode level = answer.hasNonNull("compatibilityLevel")
         ? answer.get("compatibilityLevel") : answer.path("compatibility");
     if (!level.isTextual()) {
-      throw new RegistryRequestException("the registry's answer to a compatibility query for"
-          + " subject '" + subject + "' names no level: " + answer, 200, 200);
+      throw new RegistryRequestException("the registry's answer to a compatibility query for "
+          + of + " names no level: " + answer, 200, 200);
     }
     return CompatibilityLevel.parse(level.asText());
   }

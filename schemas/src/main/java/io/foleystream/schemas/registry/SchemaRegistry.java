@@ -1,5 +1,6 @@
 package io.foleystream.schemas.registry;
 
+import java.util.Optional;
 import org.apache.avro.Schema;
 
 /**
@@ -79,4 +80,20 @@ public interface SchemaRegistry {
    * @return the level
    */
   CompatibilityLevel compatibility(String subject);
+
+  /**
+   * Reads the compatibility level set on the subject itself, leaving out the registry's global
+   * level: what tells a level someone chose for this subject from a default.
+   *
+   * @param subject the subject
+   * @return the subject's own level, or empty when it has none
+   */
+  Optional<CompatibilityLevel> subjectCompatibility(String subject);
+
+  /**
+   * Reads the registry's global compatibility level, which subjects without their own follow.
+   *
+   * @return the level
+   */
+  CompatibilityLevel globalCompatibility();
 }

@@ -137,6 +137,16 @@ class CachingSchemaRegistryTest {
     public CompatibilityLevel compatibility(String subject) {
       return target().compatibility(subject);
     }
+
+    @Override
+    public java.util.Optional<CompatibilityLevel> subjectCompatibility(String subject) {
+      return target().subjectCompatibility(subject);
+    }
+
+    @Override
+    public CompatibilityLevel globalCompatibility() {
+      return target().globalCompatibility();
+    }
   }
 
   private static final class MutableClock extends Clock {

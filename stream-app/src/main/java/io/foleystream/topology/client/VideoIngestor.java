@@ -43,6 +43,8 @@ public final class VideoIngestor {
 
   private final Producer<String, VideoChunk> producer;
   private final String topic;
+  private volatile ChunkSegmenter segmenter;
+  private volatile boolean stopped;
 
   /**
    * @param producer a producer of video chunks (its close is the caller's)
@@ -73,15 +75,23 @@ public final class VideoIngestor {
     long[] sequence = {0};
     Long[] firstStart = {null};
     MediaChunk[] held = {null};
-    ChunkSegmenter segmenter = new ChunkSegmenter(settings);
-    segmenter.run(source, chunk -> {
+    segmenter = new ChunkSegmenter(settings);
+    if (stopped) {
+      return 0;
+    }
+    ChunkSegmenter running = segmenter;
+    running.run(source, chunk -> {
+      if (stopped) {
+        // A stop that came before the pipeline was up found nothing to end: end it now.
+        running.stop();
+      }
       if (held[0] != null) {
         send(held[0], streamId, sequence[0]++, false, copy, progress);
       }
       if (firstStart[0] == null) {
         firstStart[0] = chunk.startUs();
       }
-      if (pace == Pace.REAL_TIME) {
+      if (pace == Pace.REAL_TIME && !stopped) {
         long dueNanos = wallStart + (chunk.endUs() - firstStart[0]) * 1000;
         long wait = dueNanos - System.nanoTime();
         if (wait > 0) {
@@ -100,6 +110,19 @@ public final class VideoIngestor {
     }
     producer.flush();
     return (int) sequence[0];
+  }
+
+  /**
+   * Ends a running {@link #ingest} early, as if the source had ended: the segmenter finishes the
+   * chunk it is cutting, that chunk is sent marked end-of-stream, and the producer is flushed.
+   * For live sources stopped by a signal. Safe to call from any thread, before or during ingest.
+   */
+  public void stop() {
+    stopped = true;
+    ChunkSegmenter running = segmenter;
+    if (running != null) {
+      running.stop();
+    }
   }
 
   /**

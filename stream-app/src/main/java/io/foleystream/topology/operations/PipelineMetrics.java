@@ -1,6 +1,7 @@
 package io.foleystream.topology.operations;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -29,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       call</td></tr>
  *   <tr><td>foleystream.generation.calls</td><td></td><td>engine calls and the time spent in
  *       them (the bare model time of the generation stage)</td></tr>
- *   <tr><td>foleystream.realtime.factor</td><td></td><td>audio seconds generated per
- *       wall-clock second of the last batch</td></tr>
+ *   <tr><td>foleystream.x.real.time</td><td></td><td>speed as "x real time": audio seconds
+ *       generated per wall-clock second of the last batch (above 1: faster than real
+ *       time)</td></tr>
  *   <tr><td>foleystream.dlq.records</td><td>stage</td><td>records dead-lettered</td></tr>
  *   <tr><td>foleystream.streams.deleted</td><td></td><td>streams whose assembler state was
  *       deleted after their retention</td></tr>
@@ -86,8 +88,9 @@ public final class PipelineMetrics {
     this.generationCalls = Timer.builder("foleystream.generation.calls")
         .description("Engine calls (one per batch and settings) and the time spent in them")
         .register(registry);
-    registry.gauge("foleystream.realtime.factor", realTimeFactorMilli,
-        v -> v.get() / 1000.0);
+    Gauge.builder("foleystream.x.real.time", realTimeFactorMilli, v -> v.get() / 1000.0)
+        .description("Audio seconds generated per wall-clock second of the last batch (x real"
+            + " time; above 1 is faster than real time)").register(registry);
   }
 
   /**
@@ -206,11 +209,11 @@ public final class PipelineMetrics {
   }
 
   /**
-   * The real-time factor of the last batch.
+   * The speed of the last batch as "x real time".
    *
-   * @return audio seconds per wall-clock second
+   * @return audio seconds per wall-clock second (above 1: faster than real time)
    */
-  public double realTimeFactor() {
+  public double timesRealTime() {
     return realTimeFactorMilli.get() / 1000.0;
   }
 
