@@ -1,0 +1,135 @@
+package io.foleystream.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./foleystream demo --live} watched in headless Chromium: the page loads, its player
+ * (hls.js over Media Source Extensions) plays the live playlist, the video's clock advances and
+ * the generated audio track is decoded beside it.
+ *
+ * <p>Needs Debian's {@code chromium} (the launcher installs it). Without it the test is skipped on
+ * a developer's machine and fails in CI ({@code CI=true}), where it must run.
+ */
+class LiveDemoBrowserIT {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final String VIDEO = "document.getElementById('video')";
+
+  @Test
+  void theLivePagePlaysTheVideoWithItsGeneratedAudio() throws Exception {
+    Path chromium = DevToolsPage.findChromium();
+    if (chromium == null) {
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail("chromium is not installed: the launcher's package list must provide it in CI");
+      }
+      Assumptions.abort("chromium is not installed");
+    }
+    Path out = Files.createDirectories(Path.of("target")).toAbsolutePath()
+        .resolve("live-demo-it-out");
+    Path log = out.resolveSibling("live-demo-it.log");
+    int port = freePort();
+    ProcessBuilder builder = new ProcessBuilder("./foleystream", "demo", "--live", "--seconds",
+        "30", "--port", String.valueOf(port), "--linger", "120", "--out", out.toString())
+        .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("FOLEYSTREAM_JAVA_OPTS", "-Xmx768m");
+    Process demo = builder.start();
+    try {
+      String page = "http://127.0.0.1:" + port + "/";
+      awaitSegments(page + "live/playlist.m3u8", 2, demo, log);
+      try (DevToolsPage browser = DevToolsPage.open(chromium, out.resolveSibling(
+          "live-demo-it-chromium"), page)) {
+        double started = awaitPlaying(browser, log);
+        Thread.sleep(3000);
+        double later = number(browser, VIDEO + ".currentTime");
+        assertTrue(later > started + 1.5, "the video's currentTime advances while playing: "
+            + started + " s, 3 s later " + later + " s");
+        assertTrue(number(browser, VIDEO + ".audioTracks.length") >= 1,
+            "the media element has an audio track");
+        assertTrue(number(browser, VIDEO + ".webkitAudioDecodedByteCount") > 0,
+            "audio is decoded beside the video");
+        assertTrue(browser.evaluate("foleyHls.levels[0].audioCodec").asText().startsWith("mp4a"),
+            "the playlist's audio is AAC");
+      }
+    } finally {
+      demo.destroy();
+      if (!demo.waitFor(30, TimeUnit.SECONDS)) {
+        demo.destroyForcibly();
+      }
+    }
+  }
+
+  /** Waits (bounded) until the live playlist lists {@code count} segments. */
+  private static void awaitSegments(String playlist, int count, Process demo, Path log)
+      throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    // The demo first starts a broker and a registry, then the stream runs the delay behind.
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+    while (System.nanoTime() < deadline) {
+      if (!demo.isAlive()) {
+        fail("the demo exited (" + demo.exitValue() + ") before its playlist appeared:\n"
+            + read(log));
+      }
+      try {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(playlist))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200
+            && response.body().split("#EXTINF", -1).length - 1 >= count) {
+          return;
+        }
+      } catch (IOException e) {
+        // The page's server is not up yet.
+      }
+      Thread.sleep(500);
+    }
+    fail("no live playlist with " + count + " segments in 4 minutes:\n" + read(log));
+  }
+
+  /** Waits (bounded) for the video to play, and returns its currentTime then. */
+  private static double awaitPlaying(DevToolsPage browser, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      double time = number(browser, VIDEO + ".currentTime");
+      if (time > 0) {
+        return time;
+      }
+      Thread.sleep(250);
+    }
+    fail("the video did not start playing within 60 s; page status: "
+        + browser.evaluate("document.getElementById('status').textContent").asText()
+        + "\n" + read(log));
+    return 0;
+  }
+
+  private static double number(DevToolsPage browser, String expression) throws Exception {
+    JsonNode value = browser.evaluate(expression);
+    if (!value.isNumber()) {
+      fail(expression + " is not a number: " + value);
+    }
+    return value.asDouble();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+  }
+}
