@@ -103,6 +103,12 @@ class LiveDemoBrowserIT {
   private static double awaitPlaying(DevToolsPage browser, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
+      // The browser opens on a blank page and loads ours after.
+      if (!browser.evaluate("document.readyState === 'complete' && " + VIDEO + " !== null")
+          .asBoolean()) {
+        Thread.sleep(250);
+        continue;
+      }
       double time = number(browser, VIDEO + ".currentTime");
       if (time > 0) {
         return time;
@@ -110,7 +116,7 @@ class LiveDemoBrowserIT {
       Thread.sleep(250);
     }
     fail("the video did not start playing within 60 s; page status: "
-        + browser.evaluate("document.getElementById('status').textContent").asText()
+        + browser.evaluate("(document.getElementById('status') || {}).textContent").asText()
         + "\n" + read(log));
     return 0;
   }

@@ -32,8 +32,9 @@ import org.freedesktop.gstreamer.elements.AppSrc;
  * cannot start its audio before its first video frame, so the generated audio plays 21.3 ms late,
  * less than one AAC frame, throughout.
  *
- * <p>When {@link HlsSettings#originalAudioGain()} is set and the chunks carry an audio stream, that
- * audio is decoded, scaled by the gain and mixed under the generated audio.
+ * <p>When {@link HlsSettings#originalAudioGain()} is set and the chunks carry an audio stream (AAC,
+ * MP3, Opus or AC-3), that audio is decoded, scaled by the gain and mixed under the generated
+ * audio.
  *
  * <p>A segment is written once the next keyframe arrives, so the playlist trails the last chunk
  * written by one segment; {@link #close()} writes the last one and ends the playlist. Not
@@ -44,6 +45,9 @@ public final class LiveHlsWriter implements AutoCloseable {
   private static final long FIRST_FRAME_TIMEOUT_MS = 30_000;
   private static final long CLOSE_TIMEOUT_MS = 60_000;
   private static final int FRAMES_PER_BUFFER = 4096;
+  /** What the mixer and the encoder take: both audio inputs are converted to it. */
+  private static final String MIX_CAPS = "audio/x-raw,format=F32LE,layout=interleaved,rate="
+      + AudioVideoMuxer.OUTPUT_RATE + ",channels=2";
 
   private final Pipeline pipeline;
   private final PipelineRun run;
@@ -79,8 +83,7 @@ public final class LiveHlsWriter implements AutoCloseable {
           + " max-files=" + settings.keptSegments() + " send-keyframe-requests=false"
           + " appsrc name=audio format=time max-bytes=0"
           + " caps=" + AudioFeeder.caps(AudioTimeline.FALLBACK_RATE, 1)
-          + " ! audioconvert ! audioresample ! audio/x-raw,rate=" + AudioVideoMuxer.OUTPUT_RATE
-          + ",channels=2 ! "
+          + " ! audioconvert ! audioresample ! " + MIX_CAPS + " ! "
           + (mix ? "audiomixer name=mixer ! audioconvert ! " : "")
           + "avenc_aac bitrate=192000 ! aacparse ! queue ! hls.audio");
     } catch (RuntimeException e) {
@@ -221,11 +224,12 @@ public final class LiveHlsWriter implements AutoCloseable {
           run.fail(new MediaException(MediaException.Reason.UNSUPPORTED_CODEC,
               "live HLS output copies H.264 or H.265 video, the chunks carry " + name));
           description = "fakesink sync=false async=false";
-        } else if (name.startsWith("audio/") && originalGain != null && !audioLinked) {
+        } else if (name.startsWith("audio/") && originalGain != null && !audioLinked
+            && decoder(caps) != null) {
           audioLinked = true;
-          description = "identity single-segment=true ! decodebin ! audioconvert ! audioresample"
-              + " ! audio/x-raw,rate=" + AudioVideoMuxer.OUTPUT_RATE + ",channels=2"
-              + " ! volume volume=" + originalGain + " ! queue";
+          description = "identity single-segment=true ! " + decoder(caps)
+              + " ! audioconvert ! audioresample"
+              + " ! volume volume=" + originalGain + " ! audioconvert ! " + MIX_CAPS + " ! queue";
           target = pipeline.getElementByName("mixer").getRequestPad("sink_%u");
         } else {
           description = "fakesink sync=false async=false";
@@ -249,6 +253,21 @@ public final class LiveHlsWriter implements AutoCloseable {
           caps.dispose();
         }
       }
+    }
+
+    /**
+     * The decoder of a parsed audio stream, or null. Named rather than left to decodebin: a bin
+     * holding decodebin's sometimes-pad would ghost the wrong sink pad.
+     */
+    private static String decoder(Caps caps) {
+      String name = caps.getStructure(0).getName();
+      return switch (name) {
+        case "audio/mpeg" -> caps.toString().contains("mpegversion=(int)1") ? "avdec_mp3"
+            : "avdec_aac";
+        case "audio/x-opus" -> "opusdec";
+        case "audio/x-ac3", "audio/ac3" -> "avdec_ac3";
+        default -> null;
+      };
     }
 
     private PadProbeReturn firstBuffer(Pad pad, Buffer buffer) {

@@ -119,6 +119,48 @@ class LiveHlsWriterTest {
   }
 
   @Test
+  void theVideosOwnAudioIsMixedUnderAtTheGainOrDropped() throws Exception {
+    Path withAudio = dir.resolve("with-audio.ts");
+    Pipeline encode = (Pipeline) Gst.parseLaunch("videotestsrc num-buffers=" + 4 * FPS
+        + " ! video/x-raw,width=160,height=90,framerate=" + FPS + "/1 ! x264enc key-int-max="
+        + FPS + " speed-preset=ultrafast ! h264parse ! queue ! mpegtsmux name=m ! filesink"
+        + " location=\"" + withAudio + "\" audiotestsrc wave=sine freq=440 volume=0.4"
+        + " num-buffers=188 samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=1"
+        + " ! audioconvert ! avenc_aac ! aacparse ! queue ! m.");
+    PipelineRun run = new PipelineRun(encode, "encoding a clip with audio");
+    encode.play();
+    run.awaitEnd(60_000);
+    encode.dispose();
+    MediaChunk chunk = new MediaChunk(Files.readAllBytes(withAudio), ContainerType.MPEG_TS, 0,
+        4_000_000);
+    double original = middlePeak(MediaProbe.read(withAudio));
+    double mixed = middlePeak(writeOne(chunk, dir.resolve("mixed"), 0.5));
+    double replaced = middlePeak(writeOne(chunk, dir.resolve("replaced"), null));
+    assertTrue(original > 0.1, "the clip's own audio is a loud sine: " + original);
+    assertEquals(0.5 * original, mixed, 0.05 * original,
+        "the original audio at gain 0.5 under silent Foley");
+    assertTrue(replaced < 0.01, "without a gain the original audio is dropped: " + replaced);
+  }
+
+  private static MediaProbe.Content writeOne(MediaChunk chunk, Path out, Double gain)
+      throws Exception {
+    try (LiveHlsWriter writer = new LiveHlsWriter(new HlsSettings(out, 2, 4, 4, gain))) {
+      writer.write(chunk, new AudioTimeline().take(chunk.startUs(), chunk.endUs()));
+    }
+    return MediaProbe.read(out.resolve(HlsSettings.PLAYLIST));
+  }
+
+  /** The loudest sample of the middle half, away from the encoders' edges. */
+  private static double middlePeak(MediaProbe.Content content) {
+    float[] s = content.samples();
+    double peak = 0;
+    for (int i = s.length / 4; i < 3 * s.length / 4; i++) {
+      peak = Math.max(peak, Math.abs(s[i]));
+    }
+    return peak;
+  }
+
+  @Test
   void nonTransportStreamChunksAreRefused() throws Exception {
     MediaChunk mp4 = new MediaChunk(new byte[] {0, 0, 0, 8, 'f', 't', 'y', 'p'},
         ContainerType.MP4, 0, 2_000_000);
