@@ -47,6 +47,8 @@ final class DevToolsPage implements AutoCloseable {
    */
   static DevToolsPage open(Path chromium, Path profile, String url) throws Exception {
     Files.createDirectories(profile);
+    // A port file left by an earlier run would name a closed port.
+    Files.deleteIfExists(profile.resolve("DevToolsActivePort"));
     Process browser = new ProcessBuilder(chromium.toString(), "--headless=new", "--no-sandbox",
         "--disable-gpu", "--no-first-run", "--remote-debugging-port=0",
         "--remote-allow-origins=*", "--user-data-dir=" + profile,
