@@ -107,6 +107,19 @@ final class DemoCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Option(names = "--live", description = "Ingest in real time and serve a page on loopback"
+      + " that plays the stream with its Foley (live HLS) while it is generated.")
+  boolean live;
+
+  @Option(names = "--port", defaultValue = "8090", paramLabel = "PORT",
+      description = "Port of the live page on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0: any).")
+  int port;
+
+  @Option(names = "--linger", defaultValue = "60", paramLabel = "S",
+      description = "With --live, keep serving the page this long after the stream ended"
+          + " (default: ${DEFAULT-VALUE}).")
+  long lingerSeconds;
+
   private final PrintStream console = System.out;
 
   @Override
@@ -182,6 +195,20 @@ final class DemoCommand implements Callable<Integer> {
     VideoSource source = video != null ? VideoSource.parse(video.toString())
         : new VideoSource.TestPattern(640, 360, 25, Math.round(seconds * 1e6), false);
     Path input = video != null ? video : out.resolve("input.ts");
+    LiveDemo liveDemo = live ? LiveDemo.start(config, STREAM_ID, out.resolve("live"), port,
+        console) : null;
+    try {
+      return ingestAndCollect(config, app, set, untrained, t0, source, input, liveDemo);
+    } finally {
+      if (liveDemo != null) {
+        liveDemo.close();
+      }
+    }
+  }
+
+  private int ingestAndCollect(FoleystreamConfig config, FoleystreamApp app, ModelSet set,
+      boolean untrained, long t0, VideoSource source, Path input, LiveDemo liveDemo)
+      throws IOException, MediaException, InterruptedException {
     step("ingesting %s as 2 s chunks...", video != null ? video : String.format(Locale.ROOT,
         "a %.0f s generated clip (640x360, 25 fps)", seconds));
     long[] firstStart = {Long.MIN_VALUE};
@@ -190,7 +217,8 @@ final class DemoCommand implements Callable<Integer> {
     try (KafkaProducer<String, VideoChunk> producer = IngestCommand.producer(config);
         OutputStream copy = video != null ? null : Files.newOutputStream(input)) {
       new VideoIngestor(producer, config.required(ConfigKeys.TOPIC_VIDEO)).ingest(source,
-          STREAM_ID, CHUNKS, realTime || mode == WindowMode.LIVE ? VideoIngestor.Pace.REAL_TIME
+          STREAM_ID, CHUNKS, realTime || mode == WindowMode.LIVE || liveDemo != null
+              ? VideoIngestor.Pace.REAL_TIME
               : VideoIngestor.Pace.FAST, copy, chunk -> {
             if (firstStart[0] == Long.MIN_VALUE) {
               firstStart[0] = chunk.getPtsStartMicros();
@@ -224,6 +252,15 @@ final class DemoCommand implements Callable<Integer> {
     console.print(report);
     console.println();
     step("done in %.1f s: %s, %s, %s", seconds(t0), muxed, wav, out.resolve("report.txt"));
+    if (liveDemo != null) {
+      if (!liveDemo.awaitEnd(Duration.ofMinutes(2))) {
+        System.err.println("foleystream demo: the live output did not end");
+        return 1;
+      }
+      step("the stream ended; still serving %s for %d s (Ctrl-C to stop)", liveDemo.url(),
+          lingerSeconds);
+      Thread.sleep(lingerSeconds * 1000);
+    }
     return 0;
   }
 

@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Read a stream's audio chunks (read_committed) until its last window, then write the"
             + " original video with the generated audio track (MP4 or MPEG-TS) and/or a WAV.",
+        "With --live, follow the stream's video and audio chunks as they come and write live"
+            + " HLS (copied video, AAC audio, rolling playlist) a fixed delay behind the video.",
         "Exit status: 0 done, 1 failed or timed out (broker or registry unreachable, audio"
             + " incomplete), 2 bad usage or configuration."})
 final class MuxCommand implements Callable<Integer> {
@@ -65,11 +67,26 @@ final class MuxCommand implements Callable<Integer> {
       description = "Longest wait for the stream's audio, seconds (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
+  @Option(names = "--live", description = "Write live HLS into --hls-dir while the stream runs.")
+  boolean live;
+
+  @Option(names = "--hls-dir", paramLabel = "DIR",
+      description = "Directory of the live playlist (playlist.m3u8) and its segments.")
+  Path hlsDir;
+
+  @Option(names = "--delay-ms", paramLabel = "MS",
+      description = "Live output delay behind the video (default: foleystream.output.live"
+          + ".delay.ms, 12000: one 8 s window plus processing).")
+  Long delayMs;
+
   @Mixin
   KafkaOptions kafka;
 
   @Override
   public Integer call() throws TimeoutException, MediaException {
+    if (live) {
+      return callLive();
+    }
     checkArguments();
     FoleystreamConfig config = kafka.load();
     String topic = config.required(ConfigKeys.TOPIC_AUDIO);
@@ -123,6 +140,35 @@ final class MuxCommand implements Callable<Integer> {
         throw new UsageException("--wav " + wav + ": expected a .wav or .flac file name");
       }
       Preflight.outputFile(wav, "--wav");
+    }
+  }
+
+  private int callLive() {
+    if (hlsDir == null) {
+      err().println("foleystream mux: --live needs --hls-dir");
+      return 2;
+    }
+    FoleystreamConfig config = kafka.load();
+    if (delayMs != null) {
+      config = config.with(Map.of(ConfigKeys.LIVE_DELAY_MS.name(), String.valueOf(delayMs)));
+    }
+    LiveMux mux = new LiveMux(config, streamId, hlsDir);
+    Thread hook = new Thread(() -> mux.stopAndAwait(Duration.ofSeconds(30)), "live-mux-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      err().printf(Locale.ROOT, "live: following %s, %.1f s behind the video, playlist %s%n",
+          streamId, mux.delay().toMillis() / 1e3, mux.playlist());
+      mux.run(err());
+      return 0;
+    } catch (MediaException e) {
+      err().println("foleystream mux: " + e.getMessage());
+      return 1;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down: the hook is running.
+      }
     }
   }
 

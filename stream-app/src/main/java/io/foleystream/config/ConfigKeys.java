@@ -221,6 +221,25 @@ public final class ConfigKeys {
   public static final Key STREAM_RETENTION_MS = key("foleystream.stream.retention.ms", "3600000",
       "Wall-clock time after a stream's last chunk at which the assembler deletes its state"
           + " (ended or idle streams; 0: never).");
+  /** Delay of the live output behind the video. */
+  public static final Key LIVE_DELAY_MS = key("foleystream.output.live.delay.ms", "12000",
+      "Delay of the live HLS output behind the video's arrival, in ms: long enough for a chunk's"
+      + " audio to be generated (tumbling windows: one window plus processing; live mode: about"
+      + " one hop plus processing). Chunks whose audio is later go out with silence.");
+  /** Target HLS segment length. */
+  public static final Key HLS_SEGMENT_SECONDS = key("foleystream.output.hls.segment.seconds",
+      "2", "Target length of live HLS segments in seconds; segments are cut at the first video"
+      + " keyframe at or after it.");
+  /** Segments listed in the live playlist. */
+  public static final Key HLS_PLAYLIST_LENGTH = key("foleystream.output.hls.playlist.length",
+      "6", "Segments listed in the rolling live HLS playlist.");
+  /** Segments kept on disk. */
+  public static final Key HLS_KEPT_SEGMENTS = key("foleystream.output.hls.kept.segments", "12",
+      "Live HLS segments kept on disk (older ones are deleted); at least the playlist length.");
+  /** Gain of the original audio under the generated audio. */
+  public static final Key ORIGINAL_AUDIO_GAIN = key("foleystream.output.original.audio.gain",
+      null, "Gain at which the video chunks' own audio track is mixed under the generated audio"
+      + " in the live output (unset: the generated audio replaces it).");
 
   private ConfigKeys() {}
 

@@ -36,6 +36,13 @@ class StreamingCommandsTest {
   }
 
   @Test
+  void liveMuxNeedsItsDirectory() {
+    CliRun result = CliRun.of("mux", "--stream-id", "cam", "--live");
+    assertEquals(2, result.exitCode());
+    assertTrue(result.err().contains("--live needs --hls-dir"), result.err());
+  }
+
+  @Test
   void ingestAndMuxDescribeThemselves() {
     assertTrue(CliRun.of("ingest", "--help").out().contains("--stream-id"));
     assertTrue(CliRun.of("mux", "--help").out().contains("read_committed"));
