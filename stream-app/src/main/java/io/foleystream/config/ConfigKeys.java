@@ -161,6 +161,43 @@ public final class ConfigKeys {
   public static final Key SHUTDOWN_TIMEOUT_MS = key("foleystream.shutdown.timeout.ms", "60000",
       "Longest wait for the running generation to finish and commit on shutdown.");
 
+  /** Longest chunk accepted. */
+  public static final Key MAX_CHUNK_DURATION_MS = key("foleystream.timeline.max.chunk.duration.ms",
+      "60000", "Longest VideoChunk accepted, in ms; a longer one is dead-lettered.");
+  /** Largest PTS jump within a stream. */
+  public static final Key MAX_PTS_JUMP_MS = key("foleystream.timeline.max.jump.ms", "60000",
+      "Largest distance in ms between a chunk's start and its stream's timeline (after the"
+          + " latest chunk end, before the earliest chunk buffered); a chunk further away is"
+          + " dead-lettered.");
+  /** Largest distance between a control origin and the first chunk. */
+  public static final Key MAX_ORIGIN_DISTANCE_MS = key(
+      "foleystream.timeline.origin.max.distance.ms", "8000",
+      "Largest distance in ms between a control record's originPtsMicros and its stream's first"
+          + " chunk; a control record further away is dead-lettered (or its origin ignored when"
+          + " it came before the first chunk).");
+  /** Windows emitted per input record. */
+  public static final Key MAX_WINDOWS_PER_RECORD = key(
+      "foleystream.assembler.max.windows.per.record", "16",
+      "Most windows the assembler emits for one chunk; the rest are emitted by later chunks or"
+          + " the next punctuation (every second), never dropped.");
+  /** Windows emitted per punctuation. */
+  public static final Key MAX_WINDOWS_PER_PUNCTUATION = key(
+      "foleystream.assembler.max.windows.per.punctuation", "64",
+      "Most windows one punctuation (every second) emits over all streams of a task.");
+  /** Longest prompt of a control record. */
+  public static final Key CONTROL_MAX_PROMPT_BYTES = key("foleystream.control.max.prompt.bytes",
+      "1024", "Longest prompt or negative prompt of a control record, in UTF-8 bytes (the text"
+          + " encoder keeps 77 tokens).");
+  /** Most steps of a control record. */
+  public static final Key CONTROL_MAX_STEPS = key("foleystream.control.max.steps", "200",
+      "Most Euler steps a control record may ask for.");
+  /** Least guidance strength of a control record. */
+  public static final Key CONTROL_MIN_CFG = key("foleystream.control.cfg.min", "0",
+      "Least guidance strength a control record may ask for.");
+  /** Greatest guidance strength of a control record. */
+  public static final Key CONTROL_MAX_CFG = key("foleystream.control.cfg.max", "20",
+      "Greatest guidance strength a control record may ask for.");
+
   private ConfigKeys() {}
 
   private static Key key(String name, String defaultValue, String description) {

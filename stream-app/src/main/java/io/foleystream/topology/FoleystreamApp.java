@@ -35,7 +35,9 @@ import io.foleystream.topology.operations.OperationsServer;
 import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.operations.TopicProvisioner;
 import io.foleystream.topology.records.AvroSerdes;
+import io.foleystream.topology.records.ControlBounds;
 import io.foleystream.topology.records.DeadLetters;
+import io.foleystream.topology.records.TimelineBounds;
 import io.foleystream.topology.records.TopicNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -223,8 +225,8 @@ public final class FoleystreamApp implements AutoCloseable {
 
   private void startAssembler(Map<String, Object> kafka) {
     AssemblerSettings settings = assemblerSettings();
-    var topology = AssemblerTopology.build(topics, settings, kafka, DEAD_LETTER_INLINE_BYTES,
-        metrics);
+    var topology = AssemblerTopology.build(topics, settings, timelineBounds(), controlBounds(),
+        kafka, DEAD_LETTER_INLINE_BYTES, metrics);
     streams = new KafkaStreams(topology, new StreamsConfig(kafka));
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("assembler thread failed, replacing it (the record is read again from the last"
@@ -263,6 +265,29 @@ public final class FoleystreamApp implements AutoCloseable {
           config.longValue(ConfigKeys.STREAM_IDLE_TIMEOUT_MS),
           config.string(ConfigKeys.PROMPT), config.string(ConfigKeys.NEGATIVE_PROMPT),
           config.longValue(ConfigKeys.SEED), steps, cfg);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  private TimelineBounds timelineBounds() {
+    try {
+      return new TimelineBounds(config.longValue(ConfigKeys.MAX_CHUNK_DURATION_MS) * 1000,
+          config.longValue(ConfigKeys.MAX_PTS_JUMP_MS) * 1000,
+          config.longValue(ConfigKeys.MAX_ORIGIN_DISTANCE_MS) * 1000,
+          config.intValue(ConfigKeys.MAX_WINDOWS_PER_RECORD),
+          config.intValue(ConfigKeys.MAX_WINDOWS_PER_PUNCTUATION));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  private ControlBounds controlBounds() {
+    try {
+      return new ControlBounds(config.intValue(ConfigKeys.CONTROL_MAX_PROMPT_BYTES),
+          config.intValue(ConfigKeys.CONTROL_MAX_STEPS),
+          config.optionalDouble(ConfigKeys.CONTROL_MIN_CFG),
+          config.optionalDouble(ConfigKeys.CONTROL_MAX_CFG));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage(), e);
     }

@@ -6,6 +6,7 @@ import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.operations.PipelineMetrics;
+import io.foleystream.topology.records.TimelineBounds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,8 @@ import org.slf4j.MDC;
  * The window assembler node: keeps each stream's {@link StreamAssembly} and its buffered chunks
  * in persistent, changelogged stores, applies {@link StreamAssembler}'s rules to every chunk, and
  * forwards the windows it emits to the window task topic. A wall-clock punctuation (every
- * second) emits the windows of streams that have been idle for the idle timeout.
+ * second) emits the windows of streams that have been idle for the idle timeout, and the windows
+ * that the per-record cap of the {@link TimelineBounds} deferred, up to the per-punctuation cap.
  */
 final class WindowAssemblerProcessor implements Processor<String, VideoChunk, String, WindowTask> {
 
@@ -32,6 +34,7 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
   private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
   private final AssemblerSettings settings;
+  private final TimelineBounds bounds;
   private final AssemblerStores stores;
   private final String videoTopic;
   private final PipelineMetrics metrics;
@@ -39,10 +42,13 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
   private KeyValueStore<String, StreamAssembly> assemblies;
   private KeyValueStore<String, StreamControl> controls;
   private StreamAssembler assembler;
+  /** The stream a punctuation visited last: the next one starts after it, so none starves. */
+  private String lastVisited = "";
 
-  WindowAssemblerProcessor(AssemblerSettings settings, AssemblerStores stores, String videoTopic,
-      PipelineMetrics metrics) {
+  WindowAssemblerProcessor(AssemblerSettings settings, TimelineBounds bounds,
+      AssemblerStores stores, String videoTopic, PipelineMetrics metrics) {
     this.settings = settings;
+    this.bounds = bounds;
     this.stores = stores;
     this.videoTopic = videoTopic;
     this.metrics = metrics;
@@ -54,7 +60,7 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
     assemblies = context.getStateStore(stores.assemblies());
     controls = context.getStateStore(stores.controls());
     KeyValueStore<String, VideoChunk> chunks = context.getStateStore(stores.chunks());
-    assembler = new StreamAssembler(settings, new StreamAssembler.ChunkStore() {
+    assembler = new StreamAssembler(settings, bounds, new StreamAssembler.ChunkStore() {
       @Override
       public VideoChunk get(String streamId, long sequence) {
         return chunks.get(AssemblerStores.chunkKey(streamId, sequence));
@@ -70,9 +76,7 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
         chunks.delete(AssemblerStores.chunkKey(streamId, sequence));
       }
     }, videoTopic);
-    if (settings.idleTimeoutMillis() > 0) {
-      context.schedule(IDLE_CHECK, PunctuationType.WALL_CLOCK_TIME, this::emitIdleStreams);
-    }
+    context.schedule(IDLE_CHECK, PunctuationType.WALL_CLOCK_TIME, this::emitIdleStreams);
   }
 
   @Override
@@ -97,13 +101,25 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
     try (KeyValueIterator<String, StreamAssembly> all = assemblies.all()) {
       all.forEachRemaining(idle::add);
     }
-    for (KeyValue<String, StreamAssembly> entry : idle) {
+    int budget = bounds.maxWindowsPerPunctuation();
+    int first = 0;
+    while (first < idle.size() && idle.get(first).key.compareTo(lastVisited) <= 0) {
+      first++;
+    }
+    for (int i = 0; i < idle.size() && budget > 0; i++) {
+      KeyValue<String, StreamAssembly> entry = idle.get((first + i) % idle.size());
+      lastVisited = entry.key;
       StreamAssembler.Outcome outcome = assembler.idle(entry.value, controls.get(entry.key), now);
       if (!outcome.windows().isEmpty()) {
         LOG.info("stream {}: idle for {} ms, emitting {} window(s) as they are", entry.key,
             settings.idleTimeoutMillis(), outcome.windows().size());
+      } else {
+        outcome = assembler.deferred(entry.value, controls.get(entry.key), now);
+      }
+      if (!outcome.windows().isEmpty()) {
         assemblies.put(entry.key, outcome.state());
         forward(outcome.windows(), now);
+        budget -= outcome.windows().size();
       }
     }
   }
