@@ -198,6 +198,36 @@ public final class ConfigKeys {
   public static final Key CONTROL_MAX_CFG = key("foleystream.control.cfg.max", "20",
       "Greatest guidance strength a control record may ask for.");
 
+  /** Schemes a payload reference may use. */
+  public static final Key REFERENCE_SCHEMES = key("foleystream.reference.schemes",
+      "https,http,file", "Schemes a PayloadReference may use (a subset of https, http, file);"
+          + " http(s) still needs a listed host, file a listed root.");
+  /** Hosts payload references may reach. */
+  public static final Key REFERENCE_HOSTS = key("foleystream.reference.http.hosts", "",
+      "Hosts http(s) payload references may reach (comma-separated; *.example.com admits"
+          + " sub-domains, host:port one port only); empty: none.");
+  /** Directories file references may read. */
+  public static final Key REFERENCE_FILE_ROOTS = key("foleystream.reference.file.roots", "",
+      "Directories below which file: payload references may read (comma-separated, symbolic"
+          + " links resolved); empty: none.");
+  /** Whether references may reach private addresses. */
+  public static final Key REFERENCE_ALLOW_PRIVATE = key(
+      "foleystream.reference.allow.private.addresses", "false",
+      "Whether http(s) payload references may reach private, loopback and link-local"
+          + " addresses.");
+  /** Byte cap of a referenced payload. */
+  public static final Key REFERENCE_MAX_BYTES = key("foleystream.reference.max.bytes",
+      "268435456", "Largest referenced payload, in bytes; enforced from Content-Length and"
+          + " while reading.");
+  /** Deadline of one payload fetch. */
+  public static final Key REFERENCE_TIMEOUT_MS = key("foleystream.reference.timeout.ms", "30000",
+      "Deadline for fetching one referenced payload, connection, redirects and body included,"
+          + " in ms.");
+  /** Redirects followed. */
+  public static final Key REFERENCE_MAX_REDIRECTS = key("foleystream.reference.max.redirects",
+      "3", "Most redirects followed for one payload reference (each within the allow-list and"
+          + " the same scheme).");
+
   private ConfigKeys() {}
 
   private static Key key(String name, String defaultValue, String description) {

@@ -27,6 +27,7 @@ import io.foleystream.topology.generator.BatchPolicy;
 import io.foleystream.topology.generator.GenerationDriver;
 import io.foleystream.topology.generator.OutputRecords;
 import io.foleystream.topology.generator.PayloadFetcher;
+import io.foleystream.topology.generator.ReferencePolicy;
 import io.foleystream.topology.generator.WindowBatchGenerator;
 import io.foleystream.topology.generator.WindowFeaturizer;
 import io.foleystream.topology.generator.WindowTails;
@@ -293,6 +294,26 @@ public final class FoleystreamApp implements AutoCloseable {
     }
   }
 
+  private ReferencePolicy referencePolicy() {
+    try {
+      return new ReferencePolicy(Set.copyOf(list(ConfigKeys.REFERENCE_SCHEMES)),
+          Set.copyOf(list(ConfigKeys.REFERENCE_HOSTS)),
+          list(ConfigKeys.REFERENCE_FILE_ROOTS).stream().map(Path::of).toList(),
+          config.booleanValue(ConfigKeys.REFERENCE_ALLOW_PRIVATE),
+          config.longValue(ConfigKeys.REFERENCE_MAX_BYTES),
+          Duration.ofMillis(config.longValue(ConfigKeys.REFERENCE_TIMEOUT_MS)),
+          config.intValue(ConfigKeys.REFERENCE_MAX_REDIRECTS));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  private List<String> list(ConfigKeys.Key key) {
+    String value = config.string(key);
+    return value == null ? List.of() : java.util.Arrays.stream(value.split(","))
+        .map(String::trim).filter(v -> !v.isEmpty()).toList();
+  }
+
   private void startGenerator(Map<String, Object> kafka, String applicationId) {
     Path models = Path.of(config.required(ConfigKeys.MODELS));
     RuntimeOptions options = RuntimeOptions.defaults()
@@ -335,7 +356,8 @@ public final class FoleystreamApp implements AutoCloseable {
     consumerMetrics = new KafkaClientMetrics(consumer);
     consumerMetrics.bindTo(registry);
     AvroSerdes serdes = new AvroSerdes(kafka);
-    featurizer = new WindowFeaturizer(engine, new PayloadFetcher(), DecoderSettings.defaults());
+    featurizer = new WindowFeaturizer(engine, new PayloadFetcher(referencePolicy()),
+        DecoderSettings.defaults());
     WindowBatchGenerator generator = new WindowBatchGenerator(engine, featurizer,
         new AudioChunker(config.enumValue(ConfigKeys.AUDIO_ENCODING, SampleEncoding.class),
             config.longValue(ConfigKeys.CROSSFADE_MS) * 1000), metrics);

@@ -26,7 +26,9 @@ class PayloadAndDeadLetterTest {
   void aReferencedPayloadIsReadAndCheckedAgainstItsSizeAndDigest() throws Exception {
     byte[] bytes = {1, 2, 3, 4};
     Path file = Files.write(dir.resolve("chunk.ts"), bytes);
-    PayloadFetcher fetcher = new PayloadFetcher();
+    PayloadFetcher fetcher = new PayloadFetcher(new ReferencePolicy(java.util.Set.of("file"),
+        java.util.Set.of(), java.util.List.of(dir), false, 1 << 20,
+        java.time.Duration.ofSeconds(5), 0));
     String digest = Sha256.hex(bytes);
     assertArrayEquals(bytes, fetcher.bytes(new PayloadReference(file.toUri().toString(), 4L,
         digest)));
