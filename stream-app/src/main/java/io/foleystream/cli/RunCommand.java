@@ -63,7 +63,16 @@ final class RunCommand implements Callable<Integer> {
       stopped.countDown();
     }, "foleystream-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    stopped.await();
+    while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (app.failed()) {
+        err().println("foleystream run: the generator stopped on an error it cannot get past;"
+            + " exiting so that the process is restarted");
+        err().flush();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        app.close();
+        return 1;
+      }
+    }
     return 0;
   }
 

@@ -228,6 +228,16 @@ public final class ConfigKeys {
       "3", "Most redirects followed for one payload reference (each within the allow-list and"
           + " the same scheme).");
 
+  /** Attempts at a failing window. */
+  public static final Key RETRY_ATTEMPTS = key("foleystream.generation.retry.attempts", "4",
+      "Attempts at generating a window that fails for a reason that is not its record's fault"
+          + " (payload server down, decoder or runtime failure) before it is dead-lettered with"
+          + " the cause.");
+  /** Time budget of a failing window. */
+  public static final Key RETRY_BUDGET_MS = key("foleystream.generation.retry.budget.ms",
+      "30000", "Time after a window's first such failure at which it is dead-lettered, whatever"
+          + " the attempts; the longest a failing window holds up other streams.");
+
   private ConfigKeys() {}
 
   private static Key key(String name, String defaultValue, String description) {

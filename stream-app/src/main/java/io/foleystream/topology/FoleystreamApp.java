@@ -28,6 +28,7 @@ import io.foleystream.topology.generator.GenerationDriver;
 import io.foleystream.topology.generator.OutputRecords;
 import io.foleystream.topology.generator.PayloadFetcher;
 import io.foleystream.topology.generator.ReferencePolicy;
+import io.foleystream.topology.generator.RetryBudget;
 import io.foleystream.topology.generator.WindowBatchGenerator;
 import io.foleystream.topology.generator.WindowFeaturizer;
 import io.foleystream.topology.generator.WindowTails;
@@ -294,6 +295,15 @@ public final class FoleystreamApp implements AutoCloseable {
     }
   }
 
+  private RetryBudget retryBudget() {
+    try {
+      return new RetryBudget(config.intValue(ConfigKeys.RETRY_ATTEMPTS),
+          config.longValue(ConfigKeys.RETRY_BUDGET_MS));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
   private ReferencePolicy referencePolicy() {
     try {
       return new ReferencePolicy(Set.copyOf(list(ConfigKeys.REFERENCE_SCHEMES)),
@@ -377,7 +387,7 @@ public final class FoleystreamApp implements AutoCloseable {
         metrics);
     loop = new GenerationDriver(consumer, producer, topics, generator, output, tails, metrics,
         BatchPolicy.arrivalOrder(batchSize, config.longValue(ConfigKeys.BATCH_WAIT_MS)),
-        System::currentTimeMillis);
+        System::currentTimeMillis, retryBudget());
     loopThread = new Thread(loop, "foleystream-generation");
     loopThread.start();
     LOG.info("generator started: {} -> {} with model set {} ({}, {} weights), batches of up to"
@@ -423,6 +433,16 @@ public final class FoleystreamApp implements AutoCloseable {
   public Health health() {
     return new Health(streams == null ? null : streams.state(),
         loop == null ? null : loop.state().name(), closing);
+  }
+
+  /**
+   * Whether a part stopped on an error it cannot get past (the generator out of memory, fenced,
+   * not authorized): the process should exit so that it is restarted.
+   *
+   * @return true once a part failed for good
+   */
+  public boolean failed() {
+    return loop != null && loop.state() == GenerationDriver.State.FAILED;
   }
 
   /**

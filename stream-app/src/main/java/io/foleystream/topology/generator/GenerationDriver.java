@@ -82,7 +82,11 @@ import org.slf4j.LoggerFactory;
  * A record that is at fault (undecodable bytes, an unknown schema id, a window that cannot be
  * generated, an undecodable chunk inside it) goes to the dead-letter topic in the batch's
  * transaction. Anything else (registry or broker unreachable, a decoder or ONNX Runtime failure)
- * rewinds, waits (1 s doubling up to 30 s) and tries again.
+ * rewinds, waits (1 s doubling up to 30 s) and tries again. A batch whose generation keeps
+ * failing does so within a {@link RetryBudget}: once spent, its windows are generated one by
+ * one and those that still fail are dead-lettered with the cause. {@link OutOfMemoryError} is
+ * never retried: the loop stops as {@link State#FAILED}, so that the process exits and is
+ * restarted.
  */
 public final class GenerationDriver implements Runnable {
 
@@ -126,6 +130,7 @@ public final class GenerationDriver implements Runnable {
   private final BatchPolicy policy;
   private final LongSupplier clock;
   private final ExecutorService worker;
+  private final RetryBudget retries;
   private final Set<TopicPartition> revokedDuringBatch = new HashSet<>();
   private volatile boolean running = true;
   private volatile boolean busy;
@@ -147,6 +152,26 @@ public final class GenerationDriver implements Runnable {
   public GenerationDriver(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
       TopicNames topics, GenerationStep step, OutputRecords output, WindowTails tails,
       PipelineMetrics metrics, BatchPolicy policy, LongSupplier clock) {
+    this(consumer, producer, topics, step, output, tails, metrics, policy, clock,
+        RetryBudget.defaults());
+  }
+
+  /**
+   * @param consumer the window task consumer (read_committed, no auto commit)
+   * @param producer the transactional producer
+   * @param topics the topic names
+   * @param step generates a batch
+   * @param output turns outcomes into records
+   * @param tails the generator's per-stream state
+   * @param metrics meters
+   * @param policy decides what is generated next
+   * @param clock wall-clock milliseconds
+   * @param retries how long a failing window is retried before it is dead-lettered
+   */
+  public GenerationDriver(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
+      TopicNames topics, GenerationStep step, OutputRecords output, WindowTails tails,
+      PipelineMetrics metrics, BatchPolicy policy, LongSupplier clock, RetryBudget retries) {
+    this.retries = retries;
     this.consumer = consumer;
     this.producer = producer;
     this.topics = topics;
@@ -211,6 +236,9 @@ public final class GenerationDriver implements Runnable {
     } catch (RuntimeException e) {
       state = State.FAILED;
       LOG.error("generation stopped by an unexpected failure", e);
+    } catch (OutOfMemoryError e) {
+      state = State.FAILED;
+      LOG.error("generation stopped: out of memory (never retried; restart the process)");
     } finally {
       worker.shutdownNow();
       closeQuietly();
@@ -266,12 +294,15 @@ public final class GenerationDriver implements Runnable {
     try {
       outcomes = runOnWorker(tasks, t -> tails.get(partitions.get(t), t.getStreamId()));
     } catch (ExecutionException e) {
-      retryLater(batch, e.getCause());
-      return;
+      outcomes = afterFailure(batch, tasks, partitions, e.getCause());
+      if (outcomes == null) {
+        return;
+      }
     } finally {
       busy = false;
       consumer.resume(consumer.assignment());
     }
+    retries.forget(windows(batch));
     backoffMs = 0;
     Map<WindowTask, GenerationStep.Outcome> byTask = new IdentityHashMap<>();
     outcomes.forEach(o -> byTask.put(o.task(), o));
@@ -399,6 +430,65 @@ public final class GenerationDriver implements Runnable {
     }
   }
 
+  /**
+   * After a generation failure that is not a record's fault: out of memory ends the loop; within
+   * the budget the batch is retried later (null); once it is spent, each window is generated
+   * alone and those that still fail become dead letters with the cause.
+   */
+  private List<GenerationStep.Outcome> afterFailure(List<PendingWindow> batch,
+      List<WindowTask> tasks, Map<WindowTask, Integer> partitions, Throwable cause) {
+    if (cause instanceof OutOfMemoryError oom) {
+      throw oom;
+    }
+    List<RetryBudget.Window> windows = windows(batch);
+    long now = clock.getAsLong();
+    if (!retries.failed(windows, now)) {
+      LOG.warn("generating a batch failed for a reason that is not the records' fault;"
+          + " retrying: {}", DeadLetters.messages(cause), cause);
+      rewind(batch);
+      backOff(retries.remainingMillis(windows, now));
+      return null;
+    }
+    LOG.warn("generating a batch kept failing (retry budget spent: {} attempts or the budget's"
+        + " time); generating its windows one by one: {}", retries.maxAttempts(),
+        DeadLetters.messages(cause));
+    List<GenerationStep.Outcome> outcomes = new ArrayList<>();
+    Map<String, AudioChunk> batchTails = new HashMap<>();
+    for (WindowTask task : tasks) {
+      try {
+        GenerationStep.Outcome outcome = runOnWorker(List.of(task), t -> batchTails.containsKey(
+            t.getStreamId()) ? batchTails.get(t.getStreamId())
+            : tails.get(partitions.get(t), t.getStreamId())).get(0);
+        if (outcome.tailUpdate() != null) {
+          batchTails.put(task.getStreamId(), outcome.tailUpdate().tail());
+        }
+        outcomes.add(outcome);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof OutOfMemoryError oom) {
+          throw oom;
+        }
+        outcomes.add(new GenerationStep.Outcome(task, List.of(), null, List.of(),
+            new RetriesExhaustedException("generation kept failing for a reason that is not the"
+                + " record's fault, up to the retry budget", e.getCause())));
+      }
+    }
+    return outcomes;
+  }
+
+  private static List<RetryBudget.Window> windows(List<PendingWindow> batch) {
+    return batch.stream().map(p -> new RetryBudget.Window(p.partition(), p.record().offset()))
+        .toList();
+  }
+
+  /** A window given up after its retry budget: dead-lettered with the last cause. */
+  public static final class RetriesExhaustedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    RetriesExhaustedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   private void retryLater(List<PendingWindow> batch, Throwable cause) {
     LOG.warn("generating a batch failed for a reason that is not the records' fault; retrying:"
         + " {}", DeadLetters.messages(cause), cause);
@@ -407,11 +497,17 @@ public final class GenerationDriver implements Runnable {
   }
 
   private void backOff() {
+    backOff(MAX_BACKOFF_MS);
+  }
+
+  /** Waits before a retry: 1 s doubling up to 30 s, and never longer than {@code capMs}. */
+  private void backOff(long capMs) {
     state = State.RETRYING;
     backoffMs = backoffMs == 0 ? 1000 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-    LOG.info("retrying in {} ms", backoffMs);
+    long wait = Math.min(backoffMs, capMs);
+    LOG.info("retrying in {} ms", wait);
     try {
-      Thread.sleep(backoffMs);
+      Thread.sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;
