@@ -238,6 +238,25 @@ public final class ConfigKeys {
       "30000", "Time after a window's first such failure at which it is dead-lettered, whatever"
           + " the attempts; the longest a failing window holds up other streams.");
 
+  /** Widest frame decoded unscaled. */
+  public static final Key DECODER_MAX_WIDTH = key("foleystream.decoder.max.frame.width", "1920",
+      "Frames wider than this are scaled down (aspect kept) by GStreamer before they reach the"
+          + " application.");
+  /** Tallest frame decoded unscaled. */
+  public static final Key DECODER_MAX_HEIGHT = key("foleystream.decoder.max.frame.height",
+      "1920", "Frames taller than this are scaled down likewise.");
+  /** Most frames per chunk. */
+  public static final Key DECODER_MAX_FRAMES = key("foleystream.decoder.max.frames.per.chunk",
+      "3600", "A chunk that decodes to more frames is dead-lettered (too large).");
+  /** Largest chunk payload. */
+  public static final Key DECODER_MAX_BYTES = key("foleystream.decoder.max.chunk.bytes",
+      "268435456", "Largest chunk payload decoded, in bytes; a referenced payload is also capped"
+          + " by it while it is fetched.");
+  /** Decoder stall timeout. */
+  public static final Key DECODER_STALL_TIMEOUT_MS = key("foleystream.decoder.stall.timeout.ms",
+      "10000", "Decoding a chunk fails (the chunk is dead-lettered) when GStreamer delivers"
+          + " nothing for this long, in ms.");
+
   private ConfigKeys() {}
 
   private static Key key(String name, String defaultValue, String description) {

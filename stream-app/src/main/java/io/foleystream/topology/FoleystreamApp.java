@@ -304,13 +304,27 @@ public final class FoleystreamApp implements AutoCloseable {
     }
   }
 
-  private ReferencePolicy referencePolicy() {
+  private DecoderSettings decoderSettings() {
+    try {
+      return new DecoderSettings(config.intValue(ConfigKeys.DECODER_MAX_WIDTH),
+          config.intValue(ConfigKeys.DECODER_MAX_HEIGHT),
+          config.intValue(ConfigKeys.DECODER_MAX_FRAMES),
+          config.longValue(ConfigKeys.DECODER_MAX_BYTES),
+          config.longValue(ConfigKeys.DECODER_STALL_TIMEOUT_MS),
+          DecoderSettings.defaults().timingToleranceUs());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  /** The reference policy; a payload larger than the decoder takes is not worth fetching. */
+  private ReferencePolicy referencePolicy(long decoderMaxBytes) {
     try {
       return new ReferencePolicy(Set.copyOf(list(ConfigKeys.REFERENCE_SCHEMES)),
           Set.copyOf(list(ConfigKeys.REFERENCE_HOSTS)),
           list(ConfigKeys.REFERENCE_FILE_ROOTS).stream().map(Path::of).toList(),
           config.booleanValue(ConfigKeys.REFERENCE_ALLOW_PRIVATE),
-          config.longValue(ConfigKeys.REFERENCE_MAX_BYTES),
+          Math.min(config.longValue(ConfigKeys.REFERENCE_MAX_BYTES), decoderMaxBytes),
           Duration.ofMillis(config.longValue(ConfigKeys.REFERENCE_TIMEOUT_MS)),
           config.intValue(ConfigKeys.REFERENCE_MAX_REDIRECTS));
     } catch (IllegalArgumentException e) {
@@ -366,8 +380,9 @@ public final class FoleystreamApp implements AutoCloseable {
     consumerMetrics = new KafkaClientMetrics(consumer);
     consumerMetrics.bindTo(registry);
     AvroSerdes serdes = new AvroSerdes(kafka);
-    featurizer = new WindowFeaturizer(engine, new PayloadFetcher(referencePolicy()),
-        DecoderSettings.defaults());
+    DecoderSettings decoding = decoderSettings();
+    featurizer = new WindowFeaturizer(engine, new PayloadFetcher(referencePolicy(
+        decoding.maxChunkBytes())), decoding);
     WindowBatchGenerator generator = new WindowBatchGenerator(engine, featurizer,
         new AudioChunker(config.enumValue(ConfigKeys.AUDIO_ENCODING, SampleEncoding.class),
             config.longValue(ConfigKeys.CROSSFADE_MS) * 1000), metrics);
