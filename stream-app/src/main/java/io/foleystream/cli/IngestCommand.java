@@ -8,6 +8,7 @@ import io.foleystream.media.VideoSource;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.serde.SpecificAvroSerializer;
 import io.foleystream.topology.client.VideoIngestor;
+import io.foleystream.topology.records.Redaction;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -81,7 +82,7 @@ final class IngestCommand implements Callable<Integer> {
       err().printf("%d chunk(s) of stream %s sent to %s%n", sent, streamId, topic);
       return 0;
     } catch (MediaException e) {
-      err().println("foleystream ingest: " + e.getMessage());
+      err().println("foleystream ingest: " + Redaction.redact(e.getMessage()));
       return 1;
     }
   }

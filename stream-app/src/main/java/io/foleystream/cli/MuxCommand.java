@@ -9,6 +9,7 @@ import io.foleystream.media.MediaException;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.serde.SpecificAvroDeserializer;
 import io.foleystream.topology.client.AudioCollector;
+import io.foleystream.topology.records.Redaction;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +87,7 @@ final class MuxCommand implements Callable<Integer> {
       write(chunks, video, videoStartUs, out, wav);
       return 0;
     } catch (TimeoutException | MediaException e) {
-      err().println("foleystream mux: " + e.getMessage());
+      err().println("foleystream mux: " + Redaction.redact(e.getMessage()));
       return 1;
     }
   }

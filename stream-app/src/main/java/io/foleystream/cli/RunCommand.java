@@ -4,6 +4,7 @@ import io.foleystream.config.ConfigException;
 import io.foleystream.config.ConfigKeys;
 import io.foleystream.config.FoleystreamConfig;
 import io.foleystream.topology.FoleystreamApp;
+import io.foleystream.topology.records.Redaction;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -49,11 +50,12 @@ final class RunCommand implements Callable<Integer> {
     try {
       app = FoleystreamApp.start(config);
     } catch (ConfigException e) {
-      err().println("foleystream run: " + e.getMessage());
+      err().println("foleystream run: " + Redaction.redact(e.getMessage()));
       err().flush();
       return 2;
     } catch (RuntimeException e) {
-      err().println("foleystream run: cannot start: " + e.getMessage());
+      err().println("foleystream run: cannot start: "
+          + Redaction.redact(e.getMessage()));
       err().flush();
       return 1;
     }

@@ -15,7 +15,7 @@ public final class Redaction {
   public static final String MASK = "[redacted]";
 
   private static final Pattern USER_INFO = Pattern.compile(
-      "(?i)\\b([a-z][a-z0-9+.-]*://)[^/?#@\\s\"']*@");
+      "(?i)\\b([a-z][a-z0-9+._-]*://)[^/?#@\\s\"']*@");
   private static final Pattern JAAS_OPTION = Pattern.compile(
       "(?i)\\b(password|username|token|secret|credentials?|key)\\s*=\\s*(\"[^\"]*\"|'[^']*'|[^\\s;,\"']+)");
   private static final Pattern SECRET_SETTING = Pattern.compile(
