@@ -90,7 +90,8 @@ public record TimelineBounds(long maxChunkDurationMicros, long maxJumpMicros,
    * @return the rule it breaks, or null
    */
   public String jumpProblem(VideoChunk chunk, StreamAssembly state) {
-    if (state == null || state.getMaxEndMicros() == null || startsAfresh(chunk, state)) {
+    if (state == null || state.getMaxEndMicros() == null || state.getEnded()) {
+      // An ended stream's chunks are either repeats (dropped after its end) or a fresh start.
       return null;
     }
     long start = chunk.getPtsStartMicros();
@@ -159,12 +160,6 @@ public record TimelineBounds(long maxChunkDurationMicros, long maxJumpMicros,
   private static long saturatedSubtract(long a, long b) {
     return b == Long.MIN_VALUE ? saturatedAdd(saturatedAdd(a, Long.MAX_VALUE), 1)
         : saturatedAdd(a, -b);
-  }
-
-  /** A chunk after an ended stream's last sequence starts the stream afresh. */
-  private static boolean startsAfresh(VideoChunk chunk, StreamAssembly state) {
-    return state.getEnded() && (state.getEndSequence() == null
-        || chunk.getSequence() > state.getEndSequence());
   }
 
   private static long earliest(StreamAssembly state) {

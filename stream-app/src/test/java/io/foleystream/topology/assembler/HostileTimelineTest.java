@@ -146,6 +146,20 @@ class HostileTimelineTest {
   }
 
   @Test
+  void anEndedStreamsRepeatsAreDroppedAndAFreshStartMayLieAnywhere() {
+    open(TimelineBounds.defaults());
+    send("cam", 0, 1, 2);
+    sendChunk(chunk("cam", 3, 6 * S, 2 * S, true));
+    send("cam", 0);
+    sendChunk(chunk("cam", 4, 86_400 * S, 2 * S, true));
+    assertRules(deadLetterMessages());
+    assertEquals(1.0, meters.find("foleystream.chunks.dropped").tag("reason", "after-end")
+        .counter().count());
+    assertEquals(List.of(0L, 0L), tasks.readValuesToList().stream()
+        .map(WindowTask::getWindowIndex).toList());
+  }
+
+  @Test
   void aDistantOriginIsDeadLetteredOnceChunksArrivedAndIgnoredBeforeThem() {
     open(TimelineBounds.defaults());
     long yearBack = -365L * 86_400 * S;
