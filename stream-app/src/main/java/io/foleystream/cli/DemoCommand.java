@@ -208,7 +208,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private int ingestAndCollect(FoleystreamConfig config, FoleystreamApp app, ModelSet set,
       boolean untrained, long t0, VideoSource source, Path input, LiveDemo liveDemo)
-      throws IOException, MediaException, InterruptedException {
+      throws IOException, MediaException, InterruptedException, TimeoutException {
     step("ingesting %s as 2 s chunks...", video != null ? video : String.format(Locale.ROOT,
         "a %.0f s generated clip (640x360, 25 fps)", seconds));
     long[] firstStart = {Long.MIN_VALUE};

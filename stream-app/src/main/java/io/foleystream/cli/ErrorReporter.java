@@ -1,14 +1,15 @@
 package io.foleystream.cli;
 
 import io.foleystream.config.ConfigException;
+import io.foleystream.topology.records.Redaction;
 import java.io.PrintWriter;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns every failure of a command into one line on stderr, {@code foleystream CMD: problem},
@@ -93,7 +94,9 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     return joined;
   }
 
+  /** One line, with any credential a message carries (a URL's user information, a JAAS
+   * password) masked. */
   private static String oneLine(String message) {
-    return message.strip().replaceAll("\\s*\\R\\s*", "; ");
+    return Redaction.redact(message.strip().replaceAll("\\s*\\R\\s*", "; "));
   }
 }

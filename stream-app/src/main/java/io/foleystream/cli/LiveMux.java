@@ -8,7 +8,9 @@ import io.foleystream.media.MediaException;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.serde.SpecificAvroDeserializer;
-import io.foleystream.topology.LiveStreamFollower;
+import io.foleystream.topology.client.LiveStreamFollower;
+import io.foleystream.topology.records.PayloadFetcher;
+import io.foleystream.topology.records.ReferencePolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,7 +92,8 @@ final class LiveMux {
         KafkaConsumer<String, AudioChunk> audio = consumer(config, AudioChunk.class);
         LiveHlsWriter writer = new LiveHlsWriter(settings)) {
       follower = new LiveStreamFollower(video, audio, config.required(ConfigKeys.TOPIC_VIDEO),
-          config.required(ConfigKeys.TOPIC_AUDIO), delay);
+          config.required(ConfigKeys.TOPIC_AUDIO), delay,
+          new PayloadFetcher(ReferencePolicy.from(config, Long.MAX_VALUE)));
       if (stopped) {
         follower.stop();
       }

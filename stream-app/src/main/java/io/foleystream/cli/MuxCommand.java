@@ -9,6 +9,7 @@ import io.foleystream.media.MediaException;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.serde.SpecificAvroDeserializer;
 import io.foleystream.topology.client.AudioCollector;
+import io.foleystream.topology.records.Redaction;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -161,7 +162,7 @@ final class MuxCommand implements Callable<Integer> {
       mux.run(err());
       return 0;
     } catch (MediaException e) {
-      err().println("foleystream mux: " + e.getMessage());
+      err().println("foleystream mux: " + Redaction.redact(e.getMessage()));
       return 1;
     } finally {
       try {

@@ -4,6 +4,7 @@ import io.foleystream.config.ConfigException;
 import io.foleystream.config.ConfigKeys;
 import io.foleystream.config.FoleystreamConfig;
 import io.foleystream.topology.FoleystreamApp;
+import io.foleystream.topology.records.Redaction;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -52,11 +53,12 @@ final class RunCommand implements Callable<Integer> {
     try {
       app = FoleystreamApp.start(config);
     } catch (ConfigException e) {
-      err().println("foleystream run: " + e.getMessage());
+      err().println("foleystream run: " + Redaction.redact(e.getMessage()));
       err().flush();
       return 2;
     } catch (RuntimeException e) {
-      err().println("foleystream run: cannot start: " + e.getMessage());
+      err().println("foleystream run: cannot start: "
+          + Redaction.redact(e.getMessage()));
       err().flush();
       return 1;
     }
@@ -66,10 +68,11 @@ final class RunCommand implements Callable<Integer> {
       stopped.countDown();
     }, "foleystream-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    // A part that failed for good (the generation loop fenced or its commit lost, the assembler
-    // in ERROR) ends the process with a failure status, so that an orchestrator restarts it.
+    // A part that failed for good (the generation loop fenced, its commit lost or out of memory,
+    // the assembler in ERROR) ends the process with a failure status, so that an orchestrator
+    // restarts it.
     while (!stopped.await(1, TimeUnit.SECONDS)) {
-      if (!app.health().live()) {
+      if (app.failed() || !app.health().live()) {
         err().println("foleystream run: a part failed for good: " + app.health().json());
         err().flush();
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -240,6 +240,101 @@ public final class ConfigKeys {
   public static final Key ORIGINAL_AUDIO_GAIN = key("foleystream.output.original.audio.gain",
       null, "Gain at which the video chunks' own audio track is mixed under the generated audio"
       + " in the live output (unset: the generated audio replaces it).");
+  /** Longest chunk accepted. */
+  public static final Key MAX_CHUNK_DURATION_MS = key("foleystream.timeline.max.chunk.duration.ms",
+      "60000", "Longest VideoChunk accepted, in ms; a longer one is dead-lettered.");
+  /** Largest PTS jump within a stream. */
+  public static final Key MAX_PTS_JUMP_MS = key("foleystream.timeline.max.jump.ms", "60000",
+      "Largest distance in ms between a chunk's start and its stream's timeline (after the"
+          + " latest chunk end, before the earliest chunk buffered); a chunk further away is"
+          + " dead-lettered.");
+  /** Largest distance between a control origin and the first chunk. */
+  public static final Key MAX_ORIGIN_DISTANCE_MS = key(
+      "foleystream.timeline.origin.max.distance.ms", "8000",
+      "Largest distance in ms between a control record's originPtsMicros and its stream's first"
+          + " chunk; a control record further away is dead-lettered (or its origin ignored when"
+          + " it came before the first chunk).");
+  /** Windows emitted per input record. */
+  public static final Key MAX_WINDOWS_PER_RECORD = key(
+      "foleystream.assembler.max.windows.per.record", "16",
+      "Most windows the assembler emits for one chunk; the rest are emitted by later chunks or"
+          + " the next punctuation (every second), never dropped.");
+  /** Windows emitted per punctuation. */
+  public static final Key MAX_WINDOWS_PER_PUNCTUATION = key(
+      "foleystream.assembler.max.windows.per.punctuation", "64",
+      "Most windows one punctuation (every second) emits over all streams of a task.");
+  /** Longest prompt of a control record. */
+  public static final Key CONTROL_MAX_PROMPT_BYTES = key("foleystream.control.max.prompt.bytes",
+      "1024", "Longest prompt or negative prompt of a control record, in UTF-8 bytes (the text"
+          + " encoder keeps 77 tokens).");
+  /** Most steps of a control record. */
+  public static final Key CONTROL_MAX_STEPS = key("foleystream.control.max.steps", "200",
+      "Most Euler steps a control record may ask for.");
+  /** Least guidance strength of a control record. */
+  public static final Key CONTROL_MIN_CFG = key("foleystream.control.cfg.min", "0",
+      "Least guidance strength a control record may ask for.");
+  /** Greatest guidance strength of a control record. */
+  public static final Key CONTROL_MAX_CFG = key("foleystream.control.cfg.max", "20",
+      "Greatest guidance strength a control record may ask for.");
+
+  /** Schemes a payload reference may use. */
+  public static final Key REFERENCE_SCHEMES = key("foleystream.reference.schemes",
+      "https,http,file", "Schemes a PayloadReference may use (a subset of https, http, file);"
+          + " http(s) still needs a listed host, file a listed root.");
+  /** Hosts payload references may reach. */
+  public static final Key REFERENCE_HOSTS = key("foleystream.reference.http.hosts", "",
+      "Hosts http(s) payload references may reach (comma-separated; *.example.com admits"
+          + " sub-domains, host:port one port only); empty: none.");
+  /** Directories file references may read. */
+  public static final Key REFERENCE_FILE_ROOTS = key("foleystream.reference.file.roots", "",
+      "Directories below which file: payload references may read (comma-separated, symbolic"
+          + " links resolved); empty: none.");
+  /** Whether references may reach private addresses. */
+  public static final Key REFERENCE_ALLOW_PRIVATE = key(
+      "foleystream.reference.allow.private.addresses", "false",
+      "Whether http(s) payload references may reach private, loopback and link-local"
+          + " addresses.");
+  /** Byte cap of a referenced payload. */
+  public static final Key REFERENCE_MAX_BYTES = key("foleystream.reference.max.bytes",
+      "268435456", "Largest referenced payload, in bytes; enforced from Content-Length and"
+          + " while reading.");
+  /** Deadline of one payload fetch. */
+  public static final Key REFERENCE_TIMEOUT_MS = key("foleystream.reference.timeout.ms", "30000",
+      "Deadline for fetching one referenced payload, connection, redirects and body included,"
+          + " in ms.");
+  /** Redirects followed. */
+  public static final Key REFERENCE_MAX_REDIRECTS = key("foleystream.reference.max.redirects",
+      "3", "Most redirects followed for one payload reference (each within the allow-list and"
+          + " the same scheme).");
+
+  /** Attempts at a failing window. */
+  public static final Key RETRY_ATTEMPTS = key("foleystream.generation.retry.attempts", "4",
+      "Attempts at generating a window that fails for a reason that is not its record's fault"
+          + " (payload server down, decoder or runtime failure) before it is dead-lettered with"
+          + " the cause.");
+  /** Time budget of a failing window. */
+  public static final Key RETRY_BUDGET_MS = key("foleystream.generation.retry.budget.ms",
+      "30000", "Time after a window's first such failure at which it is dead-lettered, whatever"
+          + " the attempts; the longest a failing window holds up other streams.");
+
+  /** Widest frame decoded unscaled. */
+  public static final Key DECODER_MAX_WIDTH = key("foleystream.decoder.max.frame.width", "1920",
+      "Frames wider than this are scaled down (aspect kept) by GStreamer before they reach the"
+          + " application.");
+  /** Tallest frame decoded unscaled. */
+  public static final Key DECODER_MAX_HEIGHT = key("foleystream.decoder.max.frame.height",
+      "1920", "Frames taller than this are scaled down likewise.");
+  /** Most frames per chunk. */
+  public static final Key DECODER_MAX_FRAMES = key("foleystream.decoder.max.frames.per.chunk",
+      "3600", "A chunk that decodes to more frames is dead-lettered (too large).");
+  /** Largest chunk payload. */
+  public static final Key DECODER_MAX_BYTES = key("foleystream.decoder.max.chunk.bytes",
+      "268435456", "Largest chunk payload decoded, in bytes; a referenced payload is also capped"
+          + " by it while it is fetched.");
+  /** Decoder stall timeout. */
+  public static final Key DECODER_STALL_TIMEOUT_MS = key("foleystream.decoder.stall.timeout.ms",
+      "10000", "Decoding a chunk fails (the chunk is dead-lettered) when GStreamer delivers"
+          + " nothing for this long, in ms.");
 
   private ConfigKeys() {}
 

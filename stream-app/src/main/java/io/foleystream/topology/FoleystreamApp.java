@@ -10,8 +10,8 @@ import io.foleystream.inference.ProviderChoice;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.media.DecoderSettings;
 import io.foleystream.schemas.AudioChunk;
-import io.foleystream.schemas.DeadlineAction;
 import io.foleystream.schemas.DeadLetter;
+import io.foleystream.schemas.DeadlineAction;
 import io.foleystream.schemas.GapPolicy;
 import io.foleystream.schemas.GeneratorState;
 import io.foleystream.schemas.SampleEncoding;
@@ -34,7 +34,7 @@ import io.foleystream.topology.generator.DeadlinePolicy;
 import io.foleystream.topology.generator.GenerationDriver;
 import io.foleystream.topology.generator.LagTracker;
 import io.foleystream.topology.generator.OutputRecords;
-import io.foleystream.topology.generator.PayloadFetcher;
+import io.foleystream.topology.generator.RetryBudget;
 import io.foleystream.topology.generator.WindowBatchGenerator;
 import io.foleystream.topology.generator.WindowFeaturizer;
 import io.foleystream.topology.generator.WindowPlanner;
@@ -45,7 +45,11 @@ import io.foleystream.topology.operations.OperationsServer;
 import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.operations.TopicProvisioner;
 import io.foleystream.topology.records.AvroSerdes;
+import io.foleystream.topology.records.ControlBounds;
 import io.foleystream.topology.records.DeadLetters;
+import io.foleystream.topology.records.PayloadFetcher;
+import io.foleystream.topology.records.ReferencePolicy;
+import io.foleystream.topology.records.TimelineBounds;
 import io.foleystream.topology.records.TopicNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -242,8 +246,8 @@ public final class FoleystreamApp implements AutoCloseable {
 
   private void startAssembler(Map<String, Object> kafka) {
     AssemblerSettings settings = assemblerSettings();
-    var topology = AssemblerTopology.build(topics, settings, kafka, DEAD_LETTER_INLINE_BYTES,
-        metrics);
+    var topology = AssemblerTopology.build(topics, settings, timelineBounds(), controlBounds(),
+        kafka, DEAD_LETTER_INLINE_BYTES, metrics);
     streams = new KafkaStreams(topology, new StreamsConfig(kafka));
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("assembler thread failed, replacing it (the record is read again from the last"
@@ -308,6 +312,53 @@ public final class FoleystreamApp implements AutoCloseable {
         config.enumValue(ConfigKeys.WINDOW_MODE, WindowMode.class), marginMicros);
   }
 
+  private TimelineBounds timelineBounds() {
+    try {
+      return new TimelineBounds(config.longValue(ConfigKeys.MAX_CHUNK_DURATION_MS) * 1000,
+          config.longValue(ConfigKeys.MAX_PTS_JUMP_MS) * 1000,
+          config.longValue(ConfigKeys.MAX_ORIGIN_DISTANCE_MS) * 1000,
+          config.intValue(ConfigKeys.MAX_WINDOWS_PER_RECORD),
+          config.intValue(ConfigKeys.MAX_WINDOWS_PER_PUNCTUATION));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  private ControlBounds controlBounds() {
+    try {
+      return new ControlBounds(config.intValue(ConfigKeys.CONTROL_MAX_PROMPT_BYTES),
+          config.intValue(ConfigKeys.CONTROL_MAX_STEPS),
+          config.optionalDouble(ConfigKeys.CONTROL_MIN_CFG),
+          config.optionalDouble(ConfigKeys.CONTROL_MAX_CFG));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  private RetryBudget retryBudget() {
+    try {
+      return new RetryBudget(config.intValue(ConfigKeys.RETRY_ATTEMPTS),
+          config.longValue(ConfigKeys.RETRY_BUDGET_MS));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  private DecoderSettings decoderSettings() {
+    try {
+      DecoderSettings media = DecoderSettings.from(config);
+      return new DecoderSettings(config.intValue(ConfigKeys.DECODER_MAX_WIDTH),
+          config.intValue(ConfigKeys.DECODER_MAX_HEIGHT),
+          config.intValue(ConfigKeys.DECODER_MAX_FRAMES),
+          config.longValue(ConfigKeys.DECODER_MAX_BYTES),
+          config.longValue(ConfigKeys.DECODER_STALL_TIMEOUT_MS), media.timingToleranceUs(),
+          media.colour(), media.grid(), media.decoder());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+
   private void startGenerator(Map<String, Object> kafka, String applicationId) {
     Path models = Path.of(config.required(ConfigKeys.MODELS));
     RuntimeOptions options = RuntimeOptions.defaults()
@@ -351,7 +402,9 @@ public final class FoleystreamApp implements AutoCloseable {
     consumerMetrics.bindTo(registry);
     AvroSerdes serdes = new AvroSerdes(kafka);
     long cacheBytes = config.longValue(ConfigKeys.FEATURE_CACHE_BYTES);
-    featurizer = new WindowFeaturizer(engine, new PayloadFetcher(), DecoderSettings.from(config),
+    DecoderSettings decoding = decoderSettings();
+    featurizer = new WindowFeaturizer(engine, new PayloadFetcher(ReferencePolicy.from(config,
+        decoding.maxChunkBytes())), decoding,
         cacheBytes > 0 ? new FrameFeatureCache(engine, cacheBytes) : null);
     WindowBatchGenerator generator = new WindowBatchGenerator(engine, featurizer,
         new AudioChunker(config.enumValue(ConfigKeys.AUDIO_ENCODING, SampleEncoding.class),
@@ -386,7 +439,7 @@ public final class FoleystreamApp implements AutoCloseable {
     loop = new GenerationDriver(consumer, producer, topics, generator, output, tails, metrics,
         new BatchPolicy(batchSize, config.longValue(ConfigKeys.BATCH_WAIT_MS),
             deadlines.order(controls::latest, System::currentTimeMillis)),
-        System::currentTimeMillis, planner, new LagTracker(planner, lagMeters));
+        System::currentTimeMillis, planner, new LagTracker(planner, lagMeters), retryBudget());
     loopThread = new Thread(loop, "foleystream-generation");
     loopThread.start();
     LOG.info("generator started: {} -> {} with model set {} ({}, {} weights), batches of up to"
@@ -461,6 +514,16 @@ public final class FoleystreamApp implements AutoCloseable {
     return new Health(streams == null ? null : streams.state(),
         loop == null ? null : loop.state().name(), closing,
         loop != null && maxLag > 0 && lagMeters.maxLagMillis() > maxLag);
+  }
+
+  /**
+   * Whether a part stopped on an error it cannot get past (the generator out of memory, fenced,
+   * not authorized): the process should exit so that it is restarted.
+   *
+   * @return true once a part failed for good
+   */
+  public boolean failed() {
+    return loop != null && loop.state() == GenerationDriver.State.FAILED;
   }
 
   /**

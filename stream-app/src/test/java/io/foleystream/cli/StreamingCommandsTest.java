@@ -26,6 +26,18 @@ class StreamingCommandsTest {
   }
 
   @Test
+  void aStartFailureNeverEchoesCredentials() {
+    CliRun result = CliRun.of("run", "--bootstrap-servers", "127.0.0.1:1", "--registry-url",
+        "http://ops:hunter2-S3cr3t@[not a host/apis", "--set", "foleystream.roles=assembler",
+        "--set", "foleystream.generation.steps=4", "--set", "foleystream.generation.cfg=4.5",
+        "--set", "basic.auth.user.info=svc:hunter2-S3cr3t");
+    assertTrue(result.exitCode() != 0, result.err());
+    assertTrue(!result.err().contains("hunter2-S3cr3t"), result.err());
+    assertTrue(result.err().contains("malformed") && result.err().contains("[redacted]"),
+        result.err());
+  }
+
+  @Test
   void muxNeedsAnOutputAndAVideoForTheMuxedFile() {
     CliRun nothing = CliRun.of("mux", "--stream-id", "cam");
     assertEquals(2, nothing.exitCode());

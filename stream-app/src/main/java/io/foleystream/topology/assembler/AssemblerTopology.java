@@ -7,8 +7,9 @@ import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.records.AvroSerdes;
-import io.foleystream.topology.records.ChunkRules;
+import io.foleystream.topology.records.ControlBounds;
 import io.foleystream.topology.records.DeadLetters;
+import io.foleystream.topology.records.TimelineBounds;
 import io.foleystream.topology.records.TopicNames;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
@@ -54,6 +55,25 @@ public final class AssemblerTopology {
    */
   public static Topology build(TopicNames topics, AssemblerSettings settings,
       Map<String, ?> serdeConfig, int deadLetterInlineLimit, PipelineMetrics metrics) {
+    return build(topics, settings, TimelineBounds.defaults(), ControlBounds.defaults(),
+        serdeConfig, deadLetterInlineLimit, metrics);
+  }
+
+  /**
+   * Builds the topology with the bounds that input records must stay within.
+   *
+   * @param topics the topic names
+   * @param settings window rules and defaults
+   * @param timeline the bounds of a stream's timeline
+   * @param control the bounds of a control record's settings
+   * @param serdeConfig the schema registry settings
+   * @param deadLetterInlineLimit largest record value repeated inline in a dead letter
+   * @param metrics the application's meters
+   * @return the topology
+   */
+  public static Topology build(TopicNames topics, AssemblerSettings settings,
+      TimelineBounds timeline, ControlBounds control, Map<String, ?> serdeConfig,
+      int deadLetterInlineLimit, PipelineMetrics metrics) {
     AvroSerdes serdes = new AvroSerdes(serdeConfig);
     DeadLetters deadLetters = new DeadLetters(deadLetterInlineLimit);
     AssemblerStores stores = AssemblerStores.DEFAULT;
@@ -63,23 +83,25 @@ public final class AssemblerTopology {
     topology.addSource(CONTROL_SOURCE, Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer(), topics.control());
     topology.addProcessor(VIDEO_DECODER, () -> new RecordDecoder<>(
-        serdes.value(VideoChunk.class).deserializer(), ChunkRules::videoChunkProblem, false,
+        serdes.value(VideoChunk.class).deserializer(), new VideoChunkGuard(timeline, stores),
+        false,
         "window-assembler", ASSEMBLER, DLQ_SINK, deadLetters, metrics), VIDEO_SOURCE);
     topology.addProcessor(CONTROL_DECODER, () -> new RecordDecoder<>(
-        serdes.value(StreamControl.class).deserializer(), ChunkRules::controlProblem, true,
+        serdes.value(StreamControl.class).deserializer(),
+        new ControlGuard(control, timeline, stores), true,
         "control", CONTROL_UPDATER, DLQ_SINK, deadLetters, metrics), CONTROL_SOURCE);
     topology.addProcessor(CONTROL_UPDATER, () -> new ControlUpdater(stores.controls()),
         CONTROL_DECODER);
-    topology.addProcessor(ASSEMBLER, () -> new WindowAssemblerProcessor(settings, stores,
-        topics.video(), metrics), VIDEO_DECODER);
+    topology.addProcessor(ASSEMBLER, () -> new WindowAssemblerProcessor(settings, timeline,
+        stores, topics.video(), metrics), VIDEO_DECODER);
     topology.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(stores.assemblies()), Serdes.String(),
-        serdes.value(StreamAssembly.class)), ASSEMBLER);
+        serdes.value(StreamAssembly.class)), ASSEMBLER, VIDEO_DECODER, CONTROL_DECODER);
     topology.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(stores.chunks()), Serdes.String(),
         serdes.value(VideoChunk.class)).withLoggingEnabled(Map.of(
             TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-            String.valueOf(TopicNames.LARGE_RECORD_BYTES))), ASSEMBLER);
+            String.valueOf(TopicNames.LARGE_RECORD_BYTES))), ASSEMBLER, VIDEO_DECODER);
     topology.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(stores.controls()), Serdes.String(),
         serdes.value(StreamControl.class)), ASSEMBLER, CONTROL_UPDATER);

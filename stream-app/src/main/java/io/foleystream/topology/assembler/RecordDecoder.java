@@ -5,7 +5,6 @@ import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.records.DeadLetters;
 import io.foleystream.topology.records.InvalidRecordException;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,7 +25,7 @@ public final class RecordDecoder<T extends SpecificRecord>
     implements Processor<byte[], byte[], Object, Object> {
 
   private final Deserializer<T> deserializer;
-  private final BiFunction<String, T, String> validator;
+  private final Validator<T> validator;
   private final boolean tombstonesAllowed;
   private final String stage;
   private final String next;
@@ -34,6 +33,31 @@ public final class RecordDecoder<T extends SpecificRecord>
   private final DeadLetters deadLetters;
   private final PipelineMetrics metrics;
   private ProcessorContext<Object, Object> context;
+
+  /**
+   * What is wrong with a decoded record, given its key; a validator that compares the record
+   * with the application's state reads the stores connected to the decoder's node.
+   *
+   * @param <T> the record type
+   */
+  @FunctionalInterface
+  public interface Validator<T> {
+    /**
+     * Called once the decoder's node is initialized, before any record.
+     *
+     * @param context the decoder's context, for its state stores
+     */
+    default void init(ProcessorContext<?, ?> context) {}
+
+    /**
+     * What is wrong with a record.
+     *
+     * @param key the record key
+     * @param value the decoded value
+     * @return the rule it breaks, or null when it breaks none
+     */
+    String problem(String key, T value);
+  }
 
   /**
    * @param deserializer the value deserializer
@@ -46,7 +70,7 @@ public final class RecordDecoder<T extends SpecificRecord>
    * @param deadLetters builds dead letters
    * @param metrics counts them
    */
-  public RecordDecoder(Deserializer<T> deserializer, BiFunction<String, T, String> validator,
+  public RecordDecoder(Deserializer<T> deserializer, Validator<T> validator,
       boolean tombstonesAllowed, String stage, String next, String deadLetterNode,
       DeadLetters deadLetters, PipelineMetrics metrics) {
     this.deserializer = deserializer;
@@ -62,6 +86,7 @@ public final class RecordDecoder<T extends SpecificRecord>
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
+    validator.init(context);
   }
 
   @Override
@@ -85,7 +110,7 @@ public final class RecordDecoder<T extends SpecificRecord>
     } else if (value == null && !tombstonesAllowed) {
       problem = "the record has no value";
     } else if (value != null) {
-      problem = validator.apply(key, value);
+      problem = validator.problem(key, value);
     }
     if (problem != null) {
       deadLetter(record, meta, new InvalidRecordException(problem));

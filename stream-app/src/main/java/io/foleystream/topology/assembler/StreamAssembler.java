@@ -10,6 +10,7 @@ import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowCompletion;
 import io.foleystream.schemas.WindowGrid;
 import io.foleystream.schemas.WindowTask;
+import io.foleystream.topology.records.TimelineBounds;
 import io.foleystream.topology.timeline.StreamTimeline;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,11 +88,25 @@ final class StreamAssembler {
   record Outcome(StreamAssembly state, Drop dropped, List<WindowTask> windows) {}
 
   private final AssemblerSettings settings;
+  private final TimelineBounds bounds;
   private final ChunkStore store;
   private final String videoTopic;
 
   StreamAssembler(AssemblerSettings settings, ChunkStore store, String videoTopic) {
+    this(settings, TimelineBounds.defaults(), store, videoTopic);
+  }
+
+  /**
+   * @param settings window rules and defaults
+   * @param bounds the timeline's bounds: the assembler applies the origin distance and the
+   *     per-record window cap (the decoder checked the rest before the chunk got here)
+   * @param store where the buffered chunks are kept
+   * @param videoTopic the topic chunk positions refer to
+   */
+  StreamAssembler(AssemblerSettings settings, TimelineBounds bounds, ChunkStore store,
+      String videoTopic) {
     this.settings = settings;
+    this.bounds = bounds;
     this.store = store;
     this.videoTopic = videoTopic;
   }
@@ -117,9 +132,13 @@ final class StreamAssembler {
       }
       state = fresh(streamId);
     }
-    long chunkEnd = chunk.getPtsStartMicros() + chunk.getDurationMicros();
+    long chunkEnd = TimelineBounds.saturatedAdd(chunk.getPtsStartMicros(),
+        chunk.getDurationMicros());
     if (control != null && control.getState() == StreamState.STOPPED) {
       skipWindowsBefore(state, chunkEnd, control);
+      // A stopped stream's timeline still moves on, so its chunks after a resume are no jump.
+      state.setMaxEndMicros(state.getMaxEndMicros() == null ? chunkEnd
+          : Math.max(state.getMaxEndMicros(), chunkEnd));
       state.setLastChunkAt(Instant.ofEpochMilli(nowMillis));
       return new Outcome(state, Drop.STOPPED, List.of());
     }
@@ -170,6 +189,22 @@ final class StreamAssembler {
     return new Outcome(state, null, emitReady(state, control, nowMillis, true));
   }
 
+  /**
+   * Emits the windows that were ready but deferred by the per-record window cap.
+   *
+   * @param state the stream's state
+   * @param control the stream's control record, or null
+   * @param nowMillis wall-clock time
+   * @return the state and the windows emitted (none when nothing was deferred)
+   */
+  Outcome deferred(StreamAssembly state, StreamControl control, long nowMillis) {
+    if (state.getEnded() || state.getNextWindowStartMicros() == null
+        || !state.getOriginFixed()) {
+      return new Outcome(state, null, List.of());
+    }
+    return new Outcome(state, null, emitReady(state, control, nowMillis, false));
+  }
+
   private static StreamAssembly fresh(String streamId) {
     return StreamAssembly.newBuilder().setStreamId(streamId).build();
   }
@@ -183,16 +218,21 @@ final class StreamAssembler {
     return null;
   }
 
-  /** Before window 0: the control record's origin, else the earliest buffered chunk start. */
+  /**
+   * Before window 0: the control record's origin, else the earliest buffered chunk start. An
+   * origin further from the earliest chunk than the bounds allow is ignored (the control decoder
+   * dead-letters such an origin when the stream's chunks were there before it).
+   */
   private void placeOrigin(StreamAssembly state, StreamControl control) {
-    if (control != null && control.getOriginPtsMicros() != null) {
+    long earliest = Long.MAX_VALUE;
+    for (BufferedChunk c : state.getChunks()) {
+      earliest = Math.min(earliest, c.getStartMicros());
+    }
+    if (control != null && control.getOriginPtsMicros() != null
+        && bounds.originAllowed(control.getOriginPtsMicros(), earliest)) {
       state.setOriginMicros(control.getOriginPtsMicros());
       state.setOriginFixed(true);
     } else {
-      long earliest = Long.MAX_VALUE;
-      for (BufferedChunk c : state.getChunks()) {
-        earliest = Math.min(earliest, c.getStartMicros());
-      }
       state.setOriginMicros(earliest);
     }
     state.setNextWindowStartMicros(state.getOriginMicros());
@@ -204,8 +244,17 @@ final class StreamAssembler {
     if (!state.getOriginFixed()) {
       return;
     }
-    while (state.getNextWindowStartMicros() < untilMicros) {
-      advance(state, control);
+    if (state.getNextWindowStartMicros() < untilMicros) {
+      // In one step rather than hop by hop: a long pause must not cost a loop per window.
+      StreamTimeline timeline = settings.timeline(control, state.getOriginMicros());
+      long hop = timeline.hopSamples(settings.hopMicros(control));
+      long next = nextOffsetSamples(state, timeline);
+      long windows = Math.max(1,
+          Math.floorDiv(timeline.sampleAtOrAfter(untilMicros) - next + hop - 1, hop));
+      state.setNextWindowOffsetSamples(next + windows * hop);
+      state.setGridSampleRate(timeline.sampleRate());
+      state.setNextWindowStartMicros(timeline.micros(next + windows * hop));
+      state.setNextWindowIndex(state.getNextWindowIndex() + windows);
     }
     prune(state);
   }
@@ -213,9 +262,10 @@ final class StreamAssembler {
   private List<WindowTask> emitReady(StreamAssembly state, StreamControl control,
       long nowMillis, boolean idle) {
     List<WindowTask> emitted = new ArrayList<>();
-    while (state.getNextWindowStartMicros() != null && !state.getEnded()) {
+    while (state.getNextWindowStartMicros() != null && !state.getEnded()
+        && emitted.size() < bounds.maxWindowsPerRecord()) {
       long start = state.getNextWindowStartMicros();
-      long end = start + settings.durationMicros();
+      long end = TimelineBounds.saturatedAdd(start, settings.durationMicros());
       Long streamEnd = state.getEndMicros();
       if (streamEnd != null && start >= streamEnd) {
         finish(state);
@@ -228,7 +278,8 @@ final class StreamAssembler {
       long target = streamEnd == null ? end : Math.min(end, streamEnd);
       Coverage coverage = Coverage.of(spans(state), start, target,
           settings.coverageToleranceMicros());
-      boolean graceExpired = maxEnd > end + settings.graceMicros() || allChunksArrived(state);
+      boolean graceExpired = maxEnd > TimelineBounds.saturatedAdd(end, settings.graceMicros())
+          || allChunksArrived(state);
       if (!coverage.complete() && !graceExpired && !idle) {
         break;
       }
@@ -280,7 +331,7 @@ final class StreamAssembler {
 
   private WindowTask task(StreamAssembly state, StreamControl control, long start, long target,
       Coverage coverage, long nowMillis) {
-    long end = start + settings.durationMicros();
+    long end = TimelineBounds.saturatedAdd(start, settings.durationMicros());
     List<VideoChunk> chunks = new ArrayList<>();
     List<RecordPosition> sources = new ArrayList<>();
     List<Instant> received = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.operations.PipelineMetrics;
+import io.foleystream.topology.records.TimelineBounds;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -24,8 +25,9 @@ import org.slf4j.MDC;
  * in persistent, changelogged stores, applies {@link StreamAssembler}'s rules to every chunk, and
  * forwards the windows it emits to the window task topic. A wall-clock punctuation (every
  * second) emits the windows of streams that have been idle for the idle timeout, and deletes
- * the state of streams whose retention passed; it looks only at the streams due ({@link
- * StreamWakeups}), not at every stream in the store.
+ * the state of streams whose retention passed, and the windows that the per-record cap of the
+ * {@link TimelineBounds} deferred, up to the per-punctuation cap; it looks only at the streams
+ * due ({@link StreamWakeups}), not at every stream in the store.
  */
 final class WindowAssemblerProcessor implements Processor<String, VideoChunk, String, WindowTask> {
 
@@ -33,6 +35,7 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
   private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
   private final AssemblerSettings settings;
+  private final TimelineBounds bounds;
   private final AssemblerStores stores;
   private final String videoTopic;
   private final PipelineMetrics metrics;
@@ -43,9 +46,10 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
   private final StreamWakeups wakeups = new StreamWakeups();
   private StreamAssembler assembler;
 
-  WindowAssemblerProcessor(AssemblerSettings settings, AssemblerStores stores, String videoTopic,
-      PipelineMetrics metrics) {
+  WindowAssemblerProcessor(AssemblerSettings settings, TimelineBounds bounds,
+      AssemblerStores stores, String videoTopic, PipelineMetrics metrics) {
     this.settings = settings;
+    this.bounds = bounds;
     this.stores = stores;
     this.videoTopic = videoTopic;
     this.metrics = metrics;
@@ -57,7 +61,7 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
     assemblies = context.getStateStore(stores.assemblies());
     controls = context.getStateStore(stores.controls());
     chunks = context.getStateStore(stores.chunks());
-    assembler = new StreamAssembler(settings, new StreamAssembler.ChunkStore() {
+    assembler = new StreamAssembler(settings, bounds, new StreamAssembler.ChunkStore() {
       @Override
       public VideoChunk get(String streamId, long sequence) {
         return chunks.get(AssemblerStores.chunkKey(streamId, sequence));
@@ -73,12 +77,10 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
         chunks.delete(AssemblerStores.chunkKey(streamId, sequence));
       }
     }, videoTopic);
-    if (settings.idleTimeoutMillis() > 0 || settings.retentionMillis() > 0) {
-      try (KeyValueIterator<String, StreamAssembly> all = assemblies.all()) {
-        all.forEachRemaining(e -> schedule(e.key, e.value));
-      }
-      context.schedule(IDLE_CHECK, PunctuationType.WALL_CLOCK_TIME, this::emitIdleStreams);
+    try (KeyValueIterator<String, StreamAssembly> all = assemblies.all()) {
+      all.forEachRemaining(e -> schedule(e.key, e.value));
     }
+    context.schedule(IDLE_CHECK, PunctuationType.WALL_CLOCK_TIME, this::emitIdleStreams);
   }
 
   /**
@@ -119,24 +121,45 @@ final class WindowAssemblerProcessor implements Processor<String, VideoChunk, St
     }
     assemblies.put(streamId, outcome.state());
     forward(outcome.windows(), record.timestamp());
-    if (settings.idleTimeoutMillis() > 0 || settings.retentionMillis() > 0) {
+    if (outcome.windows().size() >= bounds.maxWindowsPerRecord()) {
+      // The cap may have deferred more: the next punctuation emits them.
+      wakeups.schedule(streamId, context.currentSystemTimeMs());
+    } else {
       schedule(streamId, outcome.state());
     }
   }
 
-  /** Emits what idle streams have left, and deletes the state of streams past retention. */
+  /**
+   * Emits what idle streams have left and the windows the per-record cap deferred, at most the
+   * per-punctuation cap (streams past it wait for the next punctuation), and deletes the state of
+   * streams past retention.
+   */
   private void emitIdleStreams(long now) {
+    int budget = bounds.maxWindowsPerPunctuation();
     for (String streamId : wakeups.due(now)) {
       StreamAssembly state = assemblies.get(streamId);
       if (state == null) {
+        continue;
+      }
+      if (budget <= 0) {
+        wakeups.schedule(streamId, now);
         continue;
       }
       StreamAssembler.Outcome outcome = assembler.idle(state, controls.get(streamId), now);
       if (!outcome.windows().isEmpty()) {
         LOG.info("stream {}: idle for {} ms, emitting {} window(s) as they are", streamId,
             settings.idleTimeoutMillis(), outcome.windows().size());
+      } else {
+        outcome = assembler.deferred(state, controls.get(streamId), now);
+      }
+      if (!outcome.windows().isEmpty()) {
         assemblies.put(streamId, outcome.state());
         forward(outcome.windows(), now);
+        budget -= outcome.windows().size();
+        if (outcome.windows().size() >= bounds.maxWindowsPerRecord()) {
+          wakeups.schedule(streamId, now);
+          continue;
+        }
       }
       long last = outcome.state().getLastChunkAt().toEpochMilli();
       if (settings.retentionMillis() > 0 && now - last >= settings.retentionMillis()) {

@@ -82,7 +82,11 @@ import org.slf4j.LoggerFactory;
  * A record that is at fault (undecodable bytes, an unknown schema id, a window that cannot be
  * generated, an undecodable chunk inside it) goes to the dead-letter topic in the batch's
  * transaction. Anything else (registry or broker unreachable, a decoder or ONNX Runtime failure)
- * rewinds, waits (1 s doubling up to 30 s) and tries again.
+ * rewinds, waits (1 s doubling up to 30 s) and tries again. A batch whose generation keeps
+ * failing does so within a {@link RetryBudget}: once spent, its windows are generated one by
+ * one and those that still fail are dead-lettered with the cause. {@link OutOfMemoryError} is
+ * never retried: the loop stops as {@link State#FAILED}, so that the process exits and is
+ * restarted.
  */
 public final class GenerationDriver implements Runnable {
 
@@ -128,6 +132,7 @@ public final class GenerationDriver implements Runnable {
   private final WindowPlanner planner;
   private final LagTracker lag;
   private final ExecutorService worker;
+  private final RetryBudget retries;
   private final Set<TopicPartition> revokedDuringBatch = new HashSet<>();
   private volatile boolean running = true;
   private volatile boolean busy;
@@ -147,11 +152,13 @@ public final class GenerationDriver implements Runnable {
    * @param clock wall-clock milliseconds
    * @param planner settles each window's settings and deadline decision when it is generated
    * @param lag measures how far behind generation is
+   * @param retries how long a failing window is retried before it is dead-lettered
    */
   public GenerationDriver(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
       TopicNames topics, GenerationStep step, OutputRecords output, WindowTails tails,
       PipelineMetrics metrics, BatchPolicy policy, LongSupplier clock, WindowPlanner planner,
-      LagTracker lag) {
+      LagTracker lag, RetryBudget retries) {
+    this.retries = retries;
     this.consumer = consumer;
     this.producer = producer;
     this.topics = topics;
@@ -219,6 +226,9 @@ public final class GenerationDriver implements Runnable {
     } catch (RuntimeException e) {
       state = State.FAILED;
       LOG.error("generation stopped by an unexpected failure", e);
+    } catch (OutOfMemoryError e) {
+      state = State.FAILED;
+      LOG.error("generation stopped: out of memory (never retried; restart the process)");
     } finally {
       worker.shutdownNow();
       closeQuietly();
@@ -276,12 +286,15 @@ public final class GenerationDriver implements Runnable {
       outcomes = runOnWorker(batch, tasks, t -> tails.get(partitions.get(t), t.getStreamId()),
           skipped);
     } catch (ExecutionException e) {
-      retryLater(batch, e.getCause());
-      return;
+      outcomes = afterFailure(batch, tasks, partitions, skipped, e.getCause());
+      if (outcomes == null) {
+        return;
+      }
     } finally {
       busy = false;
       consumer.resume(consumer.assignment());
     }
+    retries.forget(windows(batch));
     backoffMs = 0;
     Map<WindowTask, GenerationStep.Outcome> byTask = new IdentityHashMap<>();
     outcomes.forEach(o -> byTask.put(o.task(), o));
@@ -421,6 +434,66 @@ public final class GenerationDriver implements Runnable {
     }
   }
 
+  /**
+   * After a generation failure that is not a record's fault: out of memory ends the loop; within
+   * the budget the batch is retried later (null); once it is spent, each window is generated
+   * alone and those that still fail become dead letters with the cause.
+   */
+  private List<GenerationStep.Outcome> afterFailure(List<PendingWindow> batch,
+      List<WindowTask> tasks, Map<WindowTask, Integer> partitions, Set<WindowTask> skipped,
+      Throwable cause) {
+    if (cause instanceof OutOfMemoryError oom) {
+      throw oom;
+    }
+    List<RetryBudget.Window> windows = windows(batch);
+    long now = clock.getAsLong();
+    if (!retries.failed(windows, now)) {
+      LOG.warn("generating a batch failed for a reason that is not the records' fault;"
+          + " retrying: {}", DeadLetters.messages(cause), cause);
+      rewind(batch);
+      backOff(retries.remainingMillis(windows, now));
+      return null;
+    }
+    LOG.warn("generating a batch kept failing (retry budget spent: {} attempts or the budget's"
+        + " time); generating its windows one by one: {}", retries.maxAttempts(),
+        DeadLetters.messages(cause));
+    List<GenerationStep.Outcome> outcomes = new ArrayList<>();
+    Map<String, GeneratorState> batchStates = new HashMap<>();
+    for (WindowTask task : tasks) {
+      try {
+        GenerationStep.Outcome outcome = runOnWorker(batch, List.of(task),
+            t -> batchStates.containsKey(t.getStreamId()) ? batchStates.get(t.getStreamId())
+                : tails.get(partitions.get(t), t.getStreamId()), skipped).get(0);
+        if (outcome.stateUpdate() != null) {
+          batchStates.put(task.getStreamId(), outcome.stateUpdate().state());
+        }
+        outcomes.add(outcome);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof OutOfMemoryError oom) {
+          throw oom;
+        }
+        outcomes.add(new GenerationStep.Outcome(task, List.of(), null, List.of(),
+            new RetriesExhaustedException("generation kept failing for a reason that is not the"
+                + " record's fault, up to the retry budget", e.getCause()), List.of()));
+      }
+    }
+    return outcomes;
+  }
+
+  private static List<RetryBudget.Window> windows(List<PendingWindow> batch) {
+    return batch.stream().map(p -> new RetryBudget.Window(p.partition(), p.record().offset()))
+        .toList();
+  }
+
+  /** A window given up after its retry budget: dead-lettered with the last cause. */
+  public static final class RetriesExhaustedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    RetriesExhaustedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   private void retryLater(List<PendingWindow> batch, Throwable cause) {
     LOG.warn("generating a batch failed for a reason that is not the records' fault; retrying:"
         + " {}", DeadLetters.messages(cause), cause);
@@ -429,11 +502,17 @@ public final class GenerationDriver implements Runnable {
   }
 
   private void backOff() {
+    backOff(MAX_BACKOFF_MS);
+  }
+
+  /** Waits before a retry: 1 s doubling up to 30 s, and never longer than {@code capMs}. */
+  private void backOff(long capMs) {
     state = State.RETRYING;
     backoffMs = backoffMs == 0 ? 1000 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-    LOG.info("retrying in {} ms", backoffMs);
+    long wait = Math.min(backoffMs, capMs);
+    LOG.info("retrying in {} ms", wait);
     try {
-      Thread.sleep(backoffMs);
+      Thread.sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;

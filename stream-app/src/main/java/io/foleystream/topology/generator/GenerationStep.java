@@ -4,6 +4,7 @@ import io.foleystream.media.MediaException;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.GeneratorState;
 import io.foleystream.schemas.WindowTask;
+import io.foleystream.topology.records.PayloadFetcher;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;

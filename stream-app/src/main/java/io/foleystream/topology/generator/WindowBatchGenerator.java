@@ -1,5 +1,7 @@
 package io.foleystream.topology.generator;
 
+import io.foleystream.topology.records.PayloadFetcher;
+
 import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.GeneratedWindow;
 import io.foleystream.inference.LatentPrefix;

@@ -1,5 +1,7 @@
 package io.foleystream.topology.generator;
 
+import io.foleystream.topology.records.PayloadFetcher;
+
 import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.FrameFeatureCache;
 import io.foleystream.inference.VideoFeatures;
@@ -140,7 +142,9 @@ public final class WindowFeaturizer implements AutoCloseable {
       }
       List<MediaChunk> good = new ArrayList<>();
       for (int j = 0; j < chunks.size(); j++) {
-        MediaException failure = probe(chunks.get(j));
+        // A window of one chunk failed because of that chunk: decoding it again would pay a
+        // stall timeout twice.
+        MediaException failure = chunks.size() == 1 ? e : probe(chunks.get(j));
         if (failure == null) {
           good.add(chunks.get(j));
         } else if (!CHUNK_AT_FAULT.contains(failure.reason())) {

@@ -74,12 +74,13 @@ public final class DeadLetters {
         .build();
   }
 
-  /** The messages of an exception and its causes, outermost first. */
+  /** The messages of an exception and its causes, outermost first, credentials redacted. */
   public static String messages(Throwable error) {
     StringBuilder out = new StringBuilder();
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t.getMessage() != null) {
-        out.append(out.length() == 0 ? "" : ": caused by: ").append(t.getMessage());
+        out.append(out.length() == 0 ? "" : ": caused by: ")
+            .append(Redaction.redact(t.getMessage()));
       }
     }
     return out.toString();

@@ -101,7 +101,8 @@ class GenerationDriverTest {
         new DeadLetters(1024), metrics);
     loop = new GenerationDriver(consumer, producer, TOPICS, generator, output,
         WindowTails.inMemory(), metrics, BatchPolicy.arrivalOrder(batchSize, 20),
-        System::currentTimeMillis, planner, new LagTracker(planner, lagMeters));
+        System::currentTimeMillis, planner, new LagTracker(planner, lagMeters),
+        RetryBudget.defaults());
     thread = new Thread(loop, "loop-under-test");
     thread.start();
   }

@@ -17,6 +17,8 @@ import io.foleystream.schemas.WindowGrid;
 import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.operations.PipelineMetrics;
+import io.foleystream.topology.records.PayloadFetcher;
+import io.foleystream.topology.records.ReferencePolicy;
 import io.foleystream.topology.timeline.StreamTimeline;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -72,7 +74,7 @@ class LiveSeamTest {
           .setGrid(new WindowGrid(mode, 0L, k * hop, hop, engine.sampleRate(), margin))
           .build());
     }
-    try (WindowFeaturizer featurizer = new WindowFeaturizer(engine, new PayloadFetcher(),
+    try (WindowFeaturizer featurizer = new WindowFeaturizer(engine, new PayloadFetcher(ReferencePolicy.defaults()),
         DecoderSettings.defaults())) {
       WindowBatchGenerator step = new WindowBatchGenerator(engine, featurizer,
           new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, spf), metrics);

@@ -1,5 +1,9 @@
 package io.foleystream.topology.generator;
 
+import io.foleystream.topology.records.ReferencePolicy;
+
+import io.foleystream.topology.records.PayloadFetcher;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,7 +30,9 @@ class PayloadAndDeadLetterTest {
   void aReferencedPayloadIsReadAndCheckedAgainstItsSizeAndDigest() throws Exception {
     byte[] bytes = {1, 2, 3, 4};
     Path file = Files.write(dir.resolve("chunk.ts"), bytes);
-    PayloadFetcher fetcher = new PayloadFetcher();
+    PayloadFetcher fetcher = new PayloadFetcher(new ReferencePolicy(java.util.Set.of("file"),
+        java.util.Set.of(), java.util.List.of(dir), false, 1 << 20,
+        java.time.Duration.ofSeconds(5), 0));
     String digest = Sha256.hex(bytes);
     assertArrayEquals(bytes, fetcher.bytes(new PayloadReference(file.toUri().toString(), 4L,
         digest)));

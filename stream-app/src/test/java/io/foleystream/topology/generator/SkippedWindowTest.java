@@ -16,6 +16,8 @@ import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowCompletion;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.operations.PipelineMetrics;
+import io.foleystream.topology.records.PayloadFetcher;
+import io.foleystream.topology.records.ReferencePolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,7 +42,7 @@ class SkippedWindowTest {
   static void open() {
     engine = FoleyEngine.open(Path.of("../onnx-models/fixtures/tiny/model-set"),
         RuntimeOptions.defaults().withThreads(1, 1));
-    featurizer = new WindowFeaturizer(engine, new PayloadFetcher(), DecoderSettings.defaults());
+    featurizer = new WindowFeaturizer(engine, new PayloadFetcher(ReferencePolicy.defaults()), DecoderSettings.defaults());
   }
 
   @AfterAll

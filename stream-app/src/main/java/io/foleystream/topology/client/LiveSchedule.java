@@ -1,4 +1,4 @@
-package io.foleystream.topology;
+package io.foleystream.topology.client;
 
 /**
  * When a live output releases each video chunk: a fixed delay after the chunk is due, so that the

@@ -1,4 +1,4 @@
-package io.foleystream.topology;
+package io.foleystream.topology.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.foleystream.topology;
+package io.foleystream.topology.client;
 
 import io.foleystream.media.AudioTimeline;
 import io.foleystream.media.ContainerType;
@@ -6,6 +6,7 @@ import io.foleystream.media.MediaChunk;
 import io.foleystream.media.MediaException;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.VideoChunk;
+import io.foleystream.topology.records.PayloadFetcher;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public final class LiveStreamFollower {
   private final String audioTopic;
   private final LiveSchedule schedule;
   private final LongSupplier clock;
-  private final PayloadFetcher payloads = new PayloadFetcher();
+  private final PayloadFetcher payloads;
   private final AudioTimeline timeline = new AudioTimeline();
   private final Deque<Pending> pending = new ArrayDeque<>();
   private volatile boolean stopped;
@@ -104,13 +105,15 @@ public final class LiveStreamFollower {
    */
   public LiveStreamFollower(Consumer<String, VideoChunk> videoConsumer,
       Consumer<String, AudioChunk> audioConsumer, String videoTopic, String audioTopic,
-      Duration delay) {
-    this(videoConsumer, audioConsumer, videoTopic, audioTopic, delay, System::nanoTime);
+      Duration delay, PayloadFetcher payloads) {
+    this(videoConsumer, audioConsumer, videoTopic, audioTopic, delay, payloads,
+        System::nanoTime);
   }
 
   LiveStreamFollower(Consumer<String, VideoChunk> videoConsumer,
       Consumer<String, AudioChunk> audioConsumer, String videoTopic, String audioTopic,
-      Duration delay, LongSupplier clock) {
+      Duration delay, PayloadFetcher payloads, LongSupplier clock) {
+    this.payloads = payloads;
     this.videoConsumer = videoConsumer;
     this.audioConsumer = audioConsumer;
     this.videoTopic = videoTopic;
