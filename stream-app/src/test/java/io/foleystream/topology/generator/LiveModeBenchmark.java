@@ -1,0 +1,141 @@
+package io.foleystream.topology.generator;
+
+import io.foleystream.inference.DecoderMargin;
+import io.foleystream.inference.FoleyEngine;
+import io.foleystream.inference.FrameFeatureCache;
+import io.foleystream.inference.RuntimeOptions;
+import io.foleystream.media.ChunkSegmenter;
+import io.foleystream.media.DecoderSettings;
+import io.foleystream.media.MediaChunk;
+import io.foleystream.media.SegmenterSettings;
+import io.foleystream.media.VideoSource;
+import io.foleystream.schemas.GapPolicy;
+import io.foleystream.schemas.GenerationSettings;
+import io.foleystream.schemas.GeneratorState;
+import io.foleystream.schemas.SampleEncoding;
+import io.foleystream.schemas.VideoChunk;
+import io.foleystream.schemas.WindowCompletion;
+import io.foleystream.schemas.WindowGrid;
+import io.foleystream.schemas.WindowMode;
+import io.foleystream.schemas.WindowTask;
+import io.foleystream.topology.operations.PipelineMetrics;
+import io.foleystream.topology.records.PayloadFetcher;
+import io.foleystream.topology.records.ReferencePolicy;
+import io.foleystream.topology.timeline.StreamTimeline;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The model work of live mode against tumbling windows, per 8 s of stream: CLIP frames and
+ * Synchformer segments encoded, and engine time (feature extractors plus generation calls), on
+ * a generated clip cut into 2 s chunks, through the generation step with its feature cache. A
+ * program, not a test: its figures are in docs/benchmarks.md.
+ *
+ * <pre>
+ * java -cp ... io.foleystream.topology.generator.LiveModeBenchmark [model-set] [seconds] [hop-ms]
+ * </pre>
+ */
+public final class LiveModeBenchmark {
+
+  private LiveModeBenchmark() {}
+
+  /**
+   * Runs the comparison.
+   *
+   * @param args model set directory, stream seconds (default 24), live hop in ms (default 2000)
+   * @throws Exception if the clip or the model fails
+   */
+  public static void main(String[] args) throws Exception {
+    Path set = Path.of(args.length > 0 ? args[0] : "onnx-models/fixtures/tiny/model-set");
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 24;
+    long hopMs = args.length > 2 ? Long.parseLong(args[2]) : 2000;
+    List<MediaChunk> clip = new ArrayList<>();
+    new ChunkSegmenter(new SegmenterSettings(2_000_000L, SegmenterSettings.Reencode.AUTO, 300))
+        .run(new VideoSource.TestPattern(320, 240, 25, seconds * 1_000_000L, false), clip::add);
+    try (FoleyEngine engine = FoleyEngine.open(set, RuntimeOptions.defaults().withThreads(2, 1))) {
+      Result tumbling = run(engine, clip, WindowMode.TUMBLING, 8_000);
+      Result live = run(engine, clip, WindowMode.LIVE, hopMs);
+      double per8 = seconds / 8.0;
+      System.out.printf(Locale.ROOT, "%-9s %7s %9s %9s %9s %9s %9s%n", "mode", "windows",
+          "clip/8s", "sync/8s", "feat s/8s", "gen s/8s", "engine/8s");
+      for (Result r : List.of(tumbling, live)) {
+        System.out.printf(Locale.ROOT, "%-9s %7d %9.1f %9.1f %9.2f %9.2f %9.2f%n", r.name,
+            r.windows, r.clipFrames / per8, r.syncSegments / per8, r.featureSeconds / per8,
+            r.generationSeconds / per8, (r.featureSeconds + r.generationSeconds) / per8);
+      }
+      System.out.printf(Locale.ROOT, "live / tumbling: CLIP frames %.2f x, engine time %.2f x%n",
+          live.clipFrames / (double) tumbling.clipFrames,
+          (live.featureSeconds + live.generationSeconds)
+              / (tumbling.featureSeconds + tumbling.generationSeconds));
+    }
+  }
+
+  private record Result(String name, int windows, long clipFrames, long syncSegments,
+      double featureSeconds, double generationSeconds) {}
+
+  private static Result run(FoleyEngine engine, List<MediaChunk> clip, WindowMode mode,
+      long hopMs) throws Exception {
+    PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
+    int spf = engine.samplesPerLatentFrame();
+    long margin = mode == WindowMode.LIVE ? DecoderMargin.defaultSamples(spf) : 0;
+    long origin = clip.get(0).startUs();
+    MediaChunk last = clip.get(clip.size() - 1);
+    long end = last.startUs() + last.durationUs();
+    StreamTimeline timeline = new StreamTimeline(mode, origin, engine.sampleRate(),
+        engine.samplesPerWindow(), spf, margin);
+    long hop = timeline.hopSamples(hopMs * 1000);
+    List<VideoChunk> chunks = new ArrayList<>();
+    for (int i = 0; i < clip.size(); i++) {
+      MediaChunk c = clip.get(i);
+      chunks.add(VideoChunk.newBuilder().setStreamId("bench").setSequence(i)
+          .setPtsStartMicros(c.startUs()).setDurationMicros(c.durationUs())
+          .setMediaType("video/mp2t").setPayload(ByteBuffer.wrap(c.bytes()))
+          .setEndOfStream(i == clip.size() - 1).build());
+    }
+    FrameFeatureCache cache = new FrameFeatureCache(engine, 4L << 20);
+    try (WindowFeaturizer featurizer = new WindowFeaturizer(engine,
+        new PayloadFetcher(ReferencePolicy.defaults()),
+        DecoderSettings.defaults(), cache)) {
+      WindowBatchGenerator step = new WindowBatchGenerator(engine, featurizer,
+          new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, spf), metrics);
+      Map<String, GeneratorState> states = new HashMap<>();
+      int windows = 0;
+      for (long k = 0; timeline.micros(k * hop) < end; k++) {
+        long start = timeline.micros(k * hop);
+        long windowEnd = start + 8_000_000L;
+        List<VideoChunk> inWindow = chunks.stream().filter(c -> c.getPtsStartMicros()
+            < windowEnd && c.getPtsStartMicros() + c.getDurationMicros() > start).toList();
+        WindowTask task = WindowTask.newBuilder().setStreamId("bench").setWindowIndex(k)
+            .setWindowStartMicros(start).setWindowDurationMicros(8_000_000L)
+            .setHopMicros(timeline.micros((k + 1) * hop) - start)
+            .setGeneration(new GenerationSettings("", "", 42L, 25, 4.5, null))
+            .setChunks(inWindow).setCoveredMicros(8_000_000L)
+            .setCompletion(WindowCompletion.COMPLETE).setGapPolicy(GapPolicy.NONE)
+            .setGrid(new WindowGrid(mode, origin, k * hop, hop, engine.sampleRate(), margin))
+            .build();
+        GenerationStep.Outcome outcome = step.generate(List.of(task),
+            t -> states.get(t.getStreamId()), t -> false).get(0);
+        if (outcome.stateUpdate() != null) {
+          states.put("bench", outcome.stateUpdate().state());
+        }
+        windows++;
+        if (outcome.audio().stream().anyMatch(a -> a.getEndOfStream())) {
+          break;
+        }
+      }
+      boolean cached = mode == WindowMode.LIVE;
+      long clipFrames = cached ? cache.clipFramesEncoded() : 64L * windows;
+      long segments = cached ? cache.syncSegmentsEncoded() : 24L * windows;
+      return new Result(mode.name().toLowerCase(Locale.ROOT), windows, clipFrames, segments,
+          metrics.stage(PipelineMetrics.Stage.FEATURES).totalTime(TimeUnit.SECONDS),
+          metrics.generationCalls().totalTime(TimeUnit.SECONDS));
+    }
+  }
+}
