@@ -79,7 +79,15 @@ public final class ControlView implements AutoCloseable {
     follower = new Thread(() -> {
       try {
         while (running) {
-          apply(consumer.poll(POLL));
+          try {
+            apply(consumer.poll(POLL));
+          } catch (WakeupException e) {
+            throw e;
+          } catch (RuntimeException e) {
+            // A stale view is worse than a late one: keep following once the broker is back.
+            LOG.warn("reading the control topic failed, retrying: {}", e.toString());
+            pause();
+          }
         }
       } catch (WakeupException e) {
         LOG.debug("control view stopped");
