@@ -2,6 +2,7 @@ package io.foleystream.topology.generator;
 
 import io.foleystream.schemas.DeadlineAction;
 import io.foleystream.schemas.StreamControl;
+import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
 import java.util.Comparator;
 import java.util.function.Function;
@@ -94,14 +95,20 @@ public final class DeadlinePolicy {
   }
 
   /**
-   * The action of a stream.
+   * The action for a stream's window: the stream's own, else for a live window degrade then
+   * skip (a live viewer wants the audio in time more than at full quality), else the default.
    *
-   * @param control its latest control record, or null
+   * @param control the stream's latest control record, or null
+   * @param task the window
    * @return the action
    */
-  public DeadlineAction action(StreamControl control) {
+  public DeadlineAction action(StreamControl control, WindowTask task) {
     DeadlineAction action = control == null ? null : control.getDeadlinePolicy();
-    return action != null ? action : defaultAction;
+    if (action != null) {
+      return action;
+    }
+    boolean live = task.getGrid() != null && task.getGrid().getMode() == WindowMode.LIVE;
+    return live ? DeadlineAction.DEGRADE_THEN_SKIP : defaultAction;
   }
 
   /**
@@ -148,7 +155,7 @@ public final class DeadlinePolicy {
     long deadline = ready + budget;
     long lag = nowMillis - ready;
     boolean past = lag > budget;
-    DeadlineAction action = action(control);
+    DeadlineAction action = action(control, task);
     int steps = fullSteps;
     boolean skip = false;
     switch (action) {
@@ -217,7 +224,7 @@ public final class DeadlinePolicy {
       return false;
     }
     StreamControl control = controls.apply(w.task().getStreamId());
-    return action(control) == DeadlineAction.QUEUE
+    return action(control, w.task()) == DeadlineAction.QUEUE
         && now > deadlineMillis(w.task(), control, w.receivedAtMillis());
   }
 }

@@ -231,6 +231,7 @@ public final class GenerationDriver implements Runnable {
       LOG.error("generation stopped: out of memory (never retried; restart the process)");
     } finally {
       worker.shutdownNow();
+      awaitWorker();
       closeQuietly();
     }
   }
@@ -533,6 +534,27 @@ public final class GenerationDriver implements Runnable {
       }
     });
     policy.drop(first.keySet());
+  }
+
+  /**
+   * Waits for an engine call still running on the worker: the application closes the model
+   * sessions once this thread ends, and closing them under a running call crashes the process.
+   */
+  private void awaitWorker() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (worker.awaitTermination(1, TimeUnit.SECONDS)) {
+          break;
+        }
+        LOG.info("waiting for the running engine call to return");
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void abortQuietly() {

@@ -103,7 +103,7 @@ public final class WindowPlanner {
    * @return the action
    */
   public DeadlineAction action(PendingWindow window) {
-    return deadlines.action(controls.apply(window.task().getStreamId()));
+    return deadlines.action(controls.apply(window.task().getStreamId()), window.task());
   }
 
   /**
