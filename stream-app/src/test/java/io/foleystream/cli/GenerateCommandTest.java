@@ -321,7 +321,7 @@ class GenerateCommandTest {
   void maskAwayClipWithoutVisualFeaturesIsRefused() {
     Result result = run("--models", SET.toString(), "--mask-away-clip", "--out",
         temp.resolve("x.npy").toString());
-    assertEquals(GenerateCommand.FAILED, result.exitCode());
+    assertEquals(ExitCodes.USAGE, result.exitCode());
     assertTrue(result.err().contains("--mask-away-clip needs --video or feature files"),
         result.err());
   }
