@@ -42,6 +42,7 @@ public final class FoleystreamCli implements Runnable {
     FoleystreamCli root = new FoleystreamCli();
     ErrorReporter errors = new ErrorReporter(() -> root.verbose);
     return new CommandLine(root)
+        .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(errors)
         .setParameterExceptionHandler(errors);
   }

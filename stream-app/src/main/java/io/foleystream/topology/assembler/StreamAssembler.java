@@ -9,6 +9,7 @@ import io.foleystream.schemas.StreamState;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowCompletion;
 import io.foleystream.schemas.WindowGrid;
+import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.records.TimelineBounds;
 import io.foleystream.topology.timeline.StreamTimeline;
@@ -283,8 +284,13 @@ final class StreamAssembler {
       if (!coverage.complete() && !graceExpired && !idle) {
         break;
       }
-      emitted.add(task(state, control, start, target, coverage, nowMillis));
+      WindowTask task = task(state, control, start, target, coverage, nowMillis);
+      emitted.add(task);
       state.setOriginFixed(true);
+      if (publishesToTheEnd(task, streamEnd)) {
+        finish(state);
+        break;
+      }
       advance(state, control);
       prune(state);
     }
@@ -314,6 +320,23 @@ final class StreamAssembler {
     state.setGridSampleRate(timeline.sampleRate());
     state.setNextWindowStartMicros(timeline.micros(next));
     state.setNextWindowIndex(state.getNextWindowIndex() + 1);
+  }
+
+  /**
+   * Whether a live window's region reaches the stream's end: it publishes the rest of the stream,
+   * and a later window, which starts before the end but whose region would begin after it, would
+   * publish its audio a second time.
+   */
+  private boolean publishesToTheEnd(WindowTask task, Long streamEnd) {
+    WindowGrid grid = task.getGrid();
+    if (streamEnd == null || grid == null || grid.getMode() != WindowMode.LIVE) {
+      return false;
+    }
+    StreamTimeline timeline = new StreamTimeline(grid.getMode(), grid.getOriginMicros(),
+        grid.getSampleRate(), StreamTimeline.samplesIn(settings.durationMicros(),
+            grid.getSampleRate()), settings.audio().latentFrameSamples(), grid.getMarginSamples());
+    return timeline.sampleAtOrAfter(streamEnd)
+        <= grid.getOffsetSamples() + timeline.windowSamples() - timeline.marginSamples();
   }
 
   private static boolean allChunksArrived(StreamAssembly state) {
