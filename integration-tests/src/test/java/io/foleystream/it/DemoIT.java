@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -21,21 +23,8 @@ class DemoIT {
 
   @Test
   void theDemoWritesTheVideoWithItsAudioTheWavAndAReport() throws Exception {
-    Path out = Files.createDirectories(Path.of("target")).toAbsolutePath()
-        .resolve("demo-it-out");
-    Path log = out.resolveSibling("demo-it.log");
-    ProcessBuilder builder = new ProcessBuilder("./foleystream", "demo", "--out",
-        out.toString()).directory(ROOT.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    builder.environment().put("FOLEYSTREAM_JAVA_OPTS", "-Xmx768m");
-    Process demo = builder.start();
-    boolean finished = demo.waitFor(8, TimeUnit.MINUTES);
-    if (!finished) {
-      demo.destroyForcibly();
-    }
-    String output = read(log);
-    assertTrue(finished, "the demo did not finish in 8 minutes:\n" + output);
-    assertEquals(0, demo.exitValue(), output);
+    Path out = demoOutput("demo-it-out");
+    String output = runDemo(out);
     assertTrue(output.contains("untrained test set"), output);
     assertTrue(output.contains("window 1: 8.00-16.00 s"), output);
     for (String file : new String[] {"video-with-foley.mp4", "foley.wav", "report.txt",
@@ -54,21 +43,8 @@ class DemoIT {
 
   @Test
   void theLiveDemoPublishesOneContinuousSignalAndReportsItsSeamsAndLatency() throws Exception {
-    Path out = Files.createDirectories(Path.of("target")).toAbsolutePath()
-        .resolve("demo-live-it-out");
-    Path log = out.resolveSibling("demo-live-it.log");
-    ProcessBuilder builder = new ProcessBuilder("./foleystream", "demo", "--out",
-        out.toString(), "--mode", "live", "--hop-ms", "2000", "--steps", "8")
-        .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("FOLEYSTREAM_JAVA_OPTS", "-Xmx768m");
-    Process demo = builder.start();
-    boolean finished = demo.waitFor(8, TimeUnit.MINUTES);
-    if (!finished) {
-      demo.destroyForcibly();
-    }
-    String output = read(log);
-    assertTrue(finished, "the live demo did not finish in 8 minutes:\n" + output);
-    assertEquals(0, demo.exitValue(), output);
+    Path out = demoOutput("demo-live-it-out");
+    runDemo(out, "--mode", "live", "--hop-ms", "2000", "--steps", "8");
     String report = read(out.resolve("report.txt"));
     assertTrue(report.contains("mode:        live, hop 1920 ms (60 latent frames)"), report);
     assertTrue(report.contains("16.00 s of audio"), "every sample once: " + report);
@@ -79,6 +55,30 @@ class DemoIT {
     assertTrue(Double.parseDouble(seams.group(2)) < 0.2, "no join with a seam: " + report);
     assertTrue(report.matches("(?s).*latency p95: \\d+ ms.*"), report);
     assertEquals(44 + 16 * 16_000 * 2, Files.size(out.resolve("foley.wav")));
+  }
+
+  private static Path demoOutput(String name) throws IOException {
+    return Files.createDirectories(Path.of("target")).toAbsolutePath().resolve(name);
+  }
+
+  /** Runs {@code ./foleystream demo --out OUT ARGS...}; returns its output once it succeeded. */
+  private static String runDemo(Path out, String... args) throws Exception {
+    Path log = out.resolveSibling(out.getFileName() + ".log");
+    List<String> command = new ArrayList<>(List.of("./foleystream", "demo", "--out",
+        out.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("FOLEYSTREAM_JAVA_OPTS", "-Xmx768m");
+    Process demo = builder.start();
+    boolean finished = demo.waitFor(8, TimeUnit.MINUTES);
+    if (!finished) {
+      demo.destroyForcibly();
+    }
+    String output = read(log);
+    assertTrue(finished, "the demo did not finish in 8 minutes:\n" + output);
+    assertEquals(0, demo.exitValue(), output);
+    return output;
   }
 
   private static String read(Path file) throws IOException {
