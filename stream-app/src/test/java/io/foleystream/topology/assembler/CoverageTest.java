@@ -69,6 +69,10 @@ class CoverageTest {
         new Coverage.Span(6000, 7000)), 0, 6000, 0);
     assertEquals(List.of(new PtsRange(3000L, 6000L)), c.gaps());
     assertEquals(3000, c.coveredMicros());
+    Coverage onlyLater = Coverage.of(List.of(new Coverage.Span(0, 3000),
+        new Coverage.Span(7000, 9000)), 0, 6000, 0);
+    assertEquals(List.of(new PtsRange(3000L, 6000L)), onlyLater.gaps(), "the gap ends at the"
+        + " range's end, not at the next chunk");
   }
 
   @Test

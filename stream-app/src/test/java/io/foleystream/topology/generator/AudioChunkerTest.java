@@ -375,4 +375,44 @@ class AudioChunkerTest {
     assertEquals(-2f, tail[0], "the tail keeps the engine's floats, unclipped");
     assertArrayEquals(java.util.Arrays.copyOfRange(wave, 64_000, 68_000), tail);
   }
+
+  @Test
+  void aNegativeCrossfadeOrDeclickIsRefused() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new AudioChunker(SampleEncoding.PCM_F32LE, -1, 0, 512));
+    assertThrows(IllegalArgumentException.class,
+        () -> new AudioChunker(SampleEncoding.PCM_F32LE, 0, -1, 512));
+  }
+
+  @Test
+  void aStepIntoSilenceHasAnInfiniteSeamErrorAndSilenceAfterSilenceNone() {
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, 512);
+    GeneratorState loud = chunker.cut(task(0, 0, 8 * S, twoSecondChunks(0, 8 * S, -1)),
+        constant(1f), null, 16_000, PARAMS, Instant.EPOCH, null).stateUpdate().state();
+    assertEquals(Double.POSITIVE_INFINITY, chunker.cut(task(1, 8 * S, 8 * S,
+        twoSecondChunks(8 * S, 16 * S, -1)), constant(0f), null, 16_000, PARAMS, Instant.EPOCH,
+        loud).seamError());
+    GeneratorState silent = chunker.cut(task(0, 0, 8 * S, twoSecondChunks(0, 8 * S, -1)),
+        constant(0f), null, 16_000, PARAMS, Instant.EPOCH, null).stateUpdate().state();
+    assertEquals(0.0, chunker.cut(task(1, 8 * S, 8 * S, twoSecondChunks(8 * S, 16 * S, -1)),
+        constant(0f), null, 16_000, PARAMS, Instant.EPOCH, silent).seamError());
+  }
+
+  @Test
+  void aStateWithoutALastSampleOrOnAnotherSampleRateIsNoJoin() {
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, 512);
+    GeneratorState state = chunker.cut(task(0, 0, 8 * S, twoSecondChunks(0, 8 * S, -1)),
+        constant(1f), null, 16_000, PARAMS, Instant.EPOCH, null).stateUpdate().state();
+    WindowTask next = task(1, 8 * S, 8 * S, twoSecondChunks(8 * S, 16 * S, -1));
+    GeneratorState noLast = GeneratorState.newBuilder(state).setLastSample(null).build();
+    AudioChunker.Cut cut = chunker.cut(next, constant(0.5f), null, 16_000, PARAMS, Instant.EPOCH,
+        noLast);
+    assertTrue(Double.isNaN(cut.seamError()));
+    assertEquals(0.5f, published(cut)[0], "nothing to ramp from");
+    GeneratorState otherRate = GeneratorState.newBuilder(state).setSampleRate(44_100).build();
+    AudioChunker.Cut unjoined = chunker.cut(next, constant(0.5f), null, 16_000, PARAMS,
+        Instant.EPOCH, otherRate);
+    assertTrue(Double.isNaN(unjoined.seamError()));
+    assertEquals(0.5f, published(unjoined)[0]);
+  }
 }

@@ -109,4 +109,15 @@ class DeadLettersTest {
     assertArrayEquals("café".getBytes(StandardCharsets.UTF_8), DeadLetters.keyBytes("café"));
     assertNull(DeadLetters.keyBytes(null));
   }
+
+  @Test
+  void anExceptionThatNamesItselfAsItsCauseIsReadOnce() {
+    RuntimeException selfCaused = new RuntimeException("loop") {
+      @Override
+      public synchronized Throwable getCause() {
+        return this;
+      }
+    };
+    assertEquals("loop", DeadLetters.messages(selfCaused));
+  }
 }
