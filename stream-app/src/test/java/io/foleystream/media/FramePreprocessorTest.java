@@ -2,6 +2,7 @@ package io.foleystream.media;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -94,5 +95,143 @@ class FramePreprocessorTest {
     RgbFrame frame = solid(64, 64, 0, 0, 0);
     assertThrows(IllegalArgumentException.class,
         () -> clip.preprocess(frame, new float[clip.floatsPerFrame()], 1));
+  }
+
+  /**
+   * torch's antialiased bicubic weights (a = -0.5, support widened by the scale when
+   * downscaling, normalised to sum 1), written out here independently of {@link AxisWeights}:
+   * row {@code o} holds the weight of every input index.
+   */
+  private static double[][] referenceWeights(int in, int out) {
+    double scale = (double) in / out;
+    double widen = Math.max(scale, 1.0);
+    double support = 2.0 * widen;
+    double[][] weights = new double[out][in];
+    for (int o = 0; o < out; o++) {
+      double center = scale * (o + 0.5);
+      int lo = Math.max((int) (center - support + 0.5), 0);
+      int hi = Math.min((int) (center + support + 0.5), in);
+      double total = 0;
+      for (int i = lo; i < hi; i++) {
+        double x = Math.abs((i - center + 0.5) / widen);
+        double w = x < 1 ? (1.5 * x - 2.5) * x * x + 1
+            : x < 2 ? ((-0.5 * x + 2.5) * x - 4) * x + 2 : 0;
+        weights[o][i] = w;
+        total += w;
+      }
+      for (int i = lo; i < hi; i++) {
+        weights[o][i] /= total;
+      }
+    }
+    return weights;
+  }
+
+  /** A frame whose every sample differs from its neighbours in both directions. */
+  private static RgbFrame busy(int width, int height) {
+    int stride = (width * 3 + 3) & ~3;
+    byte[] pixels = new byte[stride * height];
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        for (int c = 0; c < 3; c++) {
+          pixels[y * stride + 3 * x + c] = (byte) ((x * 37 + y * 11 + c * 80 + x * y) % 256);
+        }
+      }
+    }
+    return new RgbFrame(0, width, height, stride, pixels);
+  }
+
+  /**
+   * Resizes a busy frame to {@code outW x outH} with the reference weights and returns the crop
+   * of channel {@code c} rounded to 8 bits, row-major.
+   */
+  private static int[] referenceResize(RgbFrame frame, int outW, int outH, int cropX, int cropY,
+      int size, int c) {
+    double[][] wx = referenceWeights(frame.width(), outW);
+    double[][] wy = referenceWeights(frame.height(), outH);
+    int[] out = new int[size * size];
+    for (int y = 0; y < size; y++) {
+      double[] rowWeights = wy[cropY + y];
+      for (int x = 0; x < size; x++) {
+        double[] colWeights = wx[cropX + x];
+        double v = 0;
+        for (int iy = 0; iy < frame.height(); iy++) {
+          if (rowWeights[iy] == 0) {
+            continue;
+          }
+          double across = 0;
+          for (int ix = 0; ix < frame.width(); ix++) {
+            if (colWeights[ix] != 0) {
+              across += colWeights[ix]
+                  * (frame.pixels()[iy * frame.stride() + 3 * ix + c] & 0xFF);
+            }
+          }
+          v += rowWeights[iy] * across;
+        }
+        out[y * size + x] = (int) Math.max(0, Math.min(255, Math.floor(v + 0.5)));
+      }
+    }
+    return out;
+  }
+
+  private static void assertMatchesReference(String what, FramePreprocessor raw, RgbFrame frame,
+      int outW, int outH, int cropX, int cropY) {
+    int size = raw.size();
+    float[] out = new float[raw.floatsPerFrame()];
+    raw.preprocess(frame, out, 0);
+    for (int c = 0; c < 3; c++) {
+      int[] expected = referenceResize(frame, outW, outH, cropX, cropY, size, c);
+      int offBy = 0;
+      for (int i = 0; i < expected.length; i++) {
+        float actual = out[c * size * size + i];
+        assertEquals(expected[i], actual, 1f, what + " channel " + c + " sample " + i);
+        if (actual != expected[i]) {
+          offBy++;
+        }
+      }
+      // Float against double accumulation may tip a sample sitting on .5; nothing more.
+      assertTrue(offBy < expected.length / 100, what + ": " + offBy + " samples off by one");
+    }
+  }
+
+  @Test
+  void clipDownscalingMatchesTheAntialiasedBicubicWeightsOnABusyFrame() {
+    assertMatchesReference("CLIP 1000x500 to 384x384", FramePreprocessor.clip().withRawOutput(),
+        busy(1000, 500), 384, 384, 0, 0);
+  }
+
+  @Test
+  void clipUpscalingUsesTheUnwidenedKernel() {
+    assertMatchesReference("CLIP 200x150 to 384x384", FramePreprocessor.clip().withRawOutput(),
+        busy(200, 150), 384, 384, 0, 0);
+  }
+
+  @Test
+  void synchformerResizesTheShortSideAndCropsTheCentreOfABusyFrame() {
+    // 500x300: the short side becomes 224, the long one floor(224 * 500 / 300) = 373, and the
+    // crop starts at round((373 - 224) / 2) = round(74.5) = 74 (half to even).
+    assertMatchesReference("Synchformer 500x300", FramePreprocessor.synchformer().withRawOutput(),
+        busy(500, 300), 373, 224, 74, 0);
+  }
+
+  @Test
+  void theTablesMapEightBitSamplesAsTheReferenceDoes() {
+    FramePreprocessor clip = FramePreprocessor.clip();
+    FramePreprocessor sync = FramePreprocessor.synchformer();
+    for (int c = 0; c < 3; c++) {
+      for (int v : new int[] {0, 1, 127, 128, 254, 255}) {
+        assertEquals(((float) v / 255f - FramePreprocessor.CLIP_MEAN[c])
+            / FramePreprocessor.CLIP_STD[c], clip.lut(c, v), 0f, "CLIP " + c + "/" + v);
+        assertEquals(((float) v / 255f - 0.5f) / 0.5f, sync.lut(c, v), 0f, "sync " + c + "/" + v);
+      }
+    }
+    assertEquals(384, clip.size());
+    assertEquals(3 * 224 * 224, sync.floatsPerFrame());
+  }
+
+  @Test
+  void refusesANegativeOffset() {
+    FramePreprocessor sync = FramePreprocessor.synchformer();
+    assertThrows(IllegalArgumentException.class, () -> sync.preprocess(solid(64, 64, 0, 0, 0),
+        new float[2 * sync.floatsPerFrame()], -1));
   }
 }

@@ -126,4 +126,22 @@ class FrameSamplerTest {
     assertEquals(27, sampler.served(), "frames up to 3.3 s serve grid points 0 .. 26");
     assertFalse(sampler.complete());
   }
+
+  @Test
+  void theSamplerIsCompleteExactlyWhenTheLastPointIsServedAndThenClosed() {
+    SamplingGrid grid = new SamplingGrid(0, 1_000_000, 8, 1);
+    FrameSampler sampler = new FrameSampler(grid);
+    assertEquals(0, sampler.take(sampler.pointsServedBy(0)));
+    assertEquals(1, sampler.served());
+    long lastPoint = grid.timeUs(grid.count() - 1);
+    assertEquals(grid.count() - 2, sampler.pointsServedBy(lastPoint - 1));
+    assertEquals(1, sampler.take(grid.count() - 2), "take returns the first point it marks");
+    assertFalse(sampler.complete(), "one point left");
+    assertFalse(sampler.closedAt(lastPoint), "a frame at the last point can still serve it");
+    assertEquals(grid.count() - 1, sampler.take(sampler.pointsServedBy(lastPoint)));
+    assertTrue(sampler.complete());
+    assertEquals(grid.count(), sampler.served());
+    assertTrue(sampler.closedAt(0), "nothing is pending once complete, whatever the frame time");
+    assertEquals(0, sampler.pointsServedBy(grid.endUs()), "no point is served twice");
+  }
 }

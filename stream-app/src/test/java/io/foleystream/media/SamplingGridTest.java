@@ -70,4 +70,53 @@ class SamplingGridTest {
     SamplingGrid grid = new SamplingGrid(0, 8_000_000, 8, 1);
     assertThrows(IndexOutOfBoundsException.class, () -> grid.timeUs(64));
   }
+
+  @Test
+  void theSmallestGridHasOnePointAndOneMicrosecondLessHasNone() {
+    assertEquals(1, new SamplingGrid(0, 125_000, 8, 1).count());
+    assertThrows(IllegalArgumentException.class, () -> new SamplingGrid(0, 124_999, 8, 1));
+    assertEquals(1, new SamplingGrid(0, 1_000_000, 1, 1, GridRule.OFFICIAL).count());
+  }
+
+  @Test
+  void rejectsEveryNonPositiveFieldAMissingRuleAndGridsTooLargeToCount() {
+    assertThrows(IllegalArgumentException.class, () -> new SamplingGrid(0, 0, 8, 1));
+    assertThrows(IllegalArgumentException.class, () -> new SamplingGrid(0, 8_000_000, -8, 1));
+    assertThrows(IllegalArgumentException.class, () -> new SamplingGrid(0, 8_000_000, 8, 0));
+    assertThrows(IllegalArgumentException.class, () -> new SamplingGrid(0, 8_000_000, 8, -1));
+    assertThrows(IllegalArgumentException.class,
+        () -> new SamplingGrid(0, 8_000_000, 8, 1, null));
+    IllegalArgumentException overflow = assertThrows(IllegalArgumentException.class,
+        () -> new SamplingGrid(0, Long.MAX_VALUE / 2, 8, 1));
+    assertTrue(overflow.getMessage().contains("overflows"), overflow.getMessage());
+    IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+        () -> new SamplingGrid(0, 1_000_000L * Integer.MAX_VALUE, 2, 1));
+    assertTrue(tooMany.getMessage().contains("points"), tooMany.getMessage());
+    assertEquals(Integer.MAX_VALUE, new SamplingGrid(0, 1_000_000L * Integer.MAX_VALUE, 1, 1)
+        .count());
+  }
+
+  @Test
+  void pointsOutsideTheGridAreRejectedUnderEitherRule() {
+    for (GridRule rule : GridRule.values()) {
+      SamplingGrid grid = new SamplingGrid(0, 1_000_000, 8, 1, rule);
+      assertThrows(IndexOutOfBoundsException.class, () -> grid.timeUs(-1));
+      assertThrows(IndexOutOfBoundsException.class, () -> grid.timeUs(8));
+      assertEquals(875_000, grid.timeUs(7));
+    }
+  }
+
+  @Test
+  void theEndIsTheStartPlusTheDuration() {
+    assertEquals(3_500_001, new SamplingGrid(1_500_001, 2_000_000, 25, 1).endUs());
+  }
+
+  @Test
+  void theOfficialRuleStartsAtTheWindowStartAndRoundsUpNotDown() {
+    SamplingGrid grid = new SamplingGrid(10, 1_000_000, 3, 1, GridRule.OFFICIAL);
+    assertEquals(10, grid.timeUs(0));
+    // 1/3 s as a double is just above 333333 us: the first microsecond at or after it.
+    assertEquals(10 + 333_334, grid.timeUs(1));
+    assertEquals(10 + 666_667, grid.timeUs(2));
+  }
 }

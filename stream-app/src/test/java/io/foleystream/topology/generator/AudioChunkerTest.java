@@ -1,5 +1,6 @@
 package io.foleystream.topology.generator;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -159,24 +160,41 @@ class AudioChunkerTest {
   @Test
   void overlappingWindowsCrossfadeWithEqualPowerFromTheTailOfTheWindowBefore() {
     AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 0, 512);
+    float[] firstWave = signal(0);
     AudioChunker.Cut first = chunker.cut(task(0, 0, 4 * S, twoSecondChunks(0, 8 * S, -1)),
-        constant(1f), null, 16_000, PARAMS, Instant.EPOCH, null);
+        firstWave, null, 16_000, PARAMS, Instant.EPOCH, null);
     GeneratorState tail = first.stateUpdate().state();
     assertEquals(64_000, tail.getPublishedEndSamples(), "the tail starts where window 1's region"
         + " does");
     assertEquals(0, tail.getWindowIndex());
-    assertEquals(4_000 * 4, tail.getTail().remaining(), "250 ms at 16 kHz, float samples");
-    assertEquals(1f, floats(first.chunks().get(0))[0], "window 0 has nothing to fade from");
+    float[] tailSamples = AudioChunker.floats(tail.getTail());
+    assertEquals(4_000, tailSamples.length, "250 ms at 16 kHz");
+    assertArrayEquals(java.util.Arrays.copyOfRange(firstWave, 64_000, 68_000), tailSamples,
+        "window 0's own rendering of the next 250 ms");
+    assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOf(firstWave, 64_000),
+        published(first)), "window 0 has nothing to fade from");
 
-    AudioChunker.Cut second = chunker.cut(task(1, 4 * S, 4 * S, twoSecondChunks(4 * S, 12 * S,
-        -1)), constant(0f), null, 16_000, PARAMS, Instant.EPOCH, tail);
-    float[] head = floats(second.chunks().get(0));
-    for (int i : new int[] {0, 1000, 2000, 3999}) {
-      double t = (i + 0.5) / 4000 * Math.PI / 2;
-      assertEquals((float) StrictMath.cos(t), head[i], "faded sample " + i);
+    // Both renderings are signals, different ones, so that each fade term shows in the result.
+    float[] own = new float[128_000];
+    for (int i = 0; i < own.length; i++) {
+      own[i] = (float) Math.cos(i * 0.003) * 0.5f;
     }
-    assertEquals(0f, head[4000], "after the crossfade, the window's own audio");
-    assertTrue(head[0] > 0.99f && head[3999] < 0.01f);
+    AudioChunker.Cut second = chunker.cut(task(1, 4 * S, 4 * S, twoSecondChunks(4 * S, 12 * S,
+        -1)), own.clone(), null, 16_000, PARAMS, Instant.EPOCH, tail);
+    float[] head = published(second);
+    double diff = 0;
+    double signal = 0;
+    for (int i = 0; i < 4000; i++) {
+      double t = (i + 0.5) / 4000 * Math.PI / 2;
+      float expected = (float) (tailSamples[i] * Math.cos(t) + own[i] * Math.sin(t));
+      assertEquals(expected, head[i], 1e-7f, "faded sample " + i);
+      diff += Math.pow(tailSamples[i] - own[i], 2);
+      signal += head[i] * (double) head[i];
+    }
+    assertEquals(own[4000], head[4000], "after the crossfade, the window's own audio");
+    assertEquals(own[63_999], head[63_999]);
+    assertEquals(Math.sqrt(diff / signal), second.seamError(), 1e-9,
+        "RMS of the renderings' difference over the RMS of the published fade");
   }
 
   @Test
@@ -308,5 +326,93 @@ class AudioChunkerTest {
     assertEquals(0.5f + 0.5f * 80 / 81, audio[0], 1e-6, "ramped from the last sample");
     assertEquals(0.5f, audio[80], "5 ms later, the window's own audio");
     assertEquals(1.0, second.seamError(), 1e-6, "a step of 0.5 over an RMS of 0.5");
+  }
+
+  @Test
+  void aGapBetweenVideoChunksGetsItsOwnAudioChunk() {
+    List<VideoChunk> chunks = List.of(chunk(0, 0, 2 * S, false), chunk(1, 5 * S, 3 * S, false));
+    float[] wave = ramp(128_000);
+    List<AudioChunk> out = new AudioChunker(SampleEncoding.PCM_F32LE, 0, 0, 512).cut(
+        task(0, 0, 8 * S, chunks), wave, null, 16_000, PARAMS, Instant.EPOCH, null).chunks();
+    assertEquals(3, out.size());
+    long[] starts = {0, 2 * S, 5 * S};
+    long[] durations = {2 * S, 3 * S, 3 * S};
+    int at = 0;
+    for (int i = 0; i < 3; i++) {
+      assertEquals(starts[i], out.get(i).getPtsStartMicros(), "chunk " + i);
+      assertEquals(durations[i], out.get(i).getDurationMicros(), "chunk " + i);
+      assertEquals(3, out.get(i).getChunkCount());
+      float[] samples = floats(out.get(i));
+      assertEquals(wave[at], samples[0], "chunk " + i + " starts where the one before ended");
+      at += samples.length;
+    }
+    assertEquals(wave.length, at);
+  }
+
+  @Test
+  void sixteenBitChunksAfterTheFirstStartAtTheirOwnSamplesAndTheTailStaysFloat() {
+    float[] wave = new float[128_000];
+    for (int i = 0; i < wave.length; i++) {
+      wave[i] = (i % 7 - 3) / 4f;
+    }
+    wave[64_000] = -2f;
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_S16LE, 250_000, 0, 512);
+    AudioChunker.Cut cut = chunker.cut(task(0, 0, 4 * S, twoSecondChunks(0, 8 * S, -1)), wave,
+        null, 16_000, PARAMS, Instant.EPOCH, null);
+    assertEquals(2, cut.chunks().size());
+    int at = 0;
+    for (AudioChunk a : cut.chunks()) {
+      assertEquals(SampleEncoding.PCM_S16LE, a.getSampleEncoding());
+      ByteBuffer b = a.getPayload().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      int n = b.remaining() / 2;
+      for (int i = 0; i < n; i++) {
+        assertEquals((short) Math.round(wave[at + i] * 32767f), b.getShort(), "sample " + i);
+      }
+      at += n;
+    }
+    assertEquals(64_000, at);
+    float[] tail = AudioChunker.floats(cut.stateUpdate().state().getTail());
+    assertEquals(-2f, tail[0], "the tail keeps the engine's floats, unclipped");
+    assertArrayEquals(java.util.Arrays.copyOfRange(wave, 64_000, 68_000), tail);
+  }
+
+  @Test
+  void aNegativeCrossfadeOrDeclickIsRefused() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new AudioChunker(SampleEncoding.PCM_F32LE, -1, 0, 512));
+    assertThrows(IllegalArgumentException.class,
+        () -> new AudioChunker(SampleEncoding.PCM_F32LE, 0, -1, 512));
+  }
+
+  @Test
+  void aStepIntoSilenceHasAnInfiniteSeamErrorAndSilenceAfterSilenceNone() {
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, 512);
+    GeneratorState loud = chunker.cut(task(0, 0, 8 * S, twoSecondChunks(0, 8 * S, -1)),
+        constant(1f), null, 16_000, PARAMS, Instant.EPOCH, null).stateUpdate().state();
+    assertEquals(Double.POSITIVE_INFINITY, chunker.cut(task(1, 8 * S, 8 * S,
+        twoSecondChunks(8 * S, 16 * S, -1)), constant(0f), null, 16_000, PARAMS, Instant.EPOCH,
+        loud).seamError());
+    GeneratorState silent = chunker.cut(task(0, 0, 8 * S, twoSecondChunks(0, 8 * S, -1)),
+        constant(0f), null, 16_000, PARAMS, Instant.EPOCH, null).stateUpdate().state();
+    assertEquals(0.0, chunker.cut(task(1, 8 * S, 8 * S, twoSecondChunks(8 * S, 16 * S, -1)),
+        constant(0f), null, 16_000, PARAMS, Instant.EPOCH, silent).seamError());
+  }
+
+  @Test
+  void aStateWithoutALastSampleOrOnAnotherSampleRateIsNoJoin() {
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, 512);
+    GeneratorState state = chunker.cut(task(0, 0, 8 * S, twoSecondChunks(0, 8 * S, -1)),
+        constant(1f), null, 16_000, PARAMS, Instant.EPOCH, null).stateUpdate().state();
+    WindowTask next = task(1, 8 * S, 8 * S, twoSecondChunks(8 * S, 16 * S, -1));
+    GeneratorState noLast = GeneratorState.newBuilder(state).setLastSample(null).build();
+    AudioChunker.Cut cut = chunker.cut(next, constant(0.5f), null, 16_000, PARAMS, Instant.EPOCH,
+        noLast);
+    assertTrue(Double.isNaN(cut.seamError()));
+    assertEquals(0.5f, published(cut)[0], "nothing to ramp from");
+    GeneratorState otherRate = GeneratorState.newBuilder(state).setSampleRate(44_100).build();
+    AudioChunker.Cut unjoined = chunker.cut(next, constant(0.5f), null, 16_000, PARAMS,
+        Instant.EPOCH, otherRate);
+    assertTrue(Double.isNaN(unjoined.seamError()));
+    assertEquals(0.5f, published(unjoined)[0]);
   }
 }

@@ -23,6 +23,7 @@ import io.foleystream.topology.records.DeadLetters;
 import io.foleystream.topology.records.TopicNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -117,12 +118,13 @@ class GenerationDriverTest {
   }
 
   private void addTask(TopicPartition tp, long offset, WindowTask task) {
-    addRaw(tp, offset, tasks.serializer().serialize("tasks", task));
+    addRaw(tp, offset, task.getStreamId().getBytes(StandardCharsets.UTF_8),
+        tasks.serializer().serialize("tasks", task));
   }
 
-  private void addRaw(TopicPartition tp, long offset, byte[] value) {
+  private void addRaw(TopicPartition tp, long offset, byte[] key, byte[] value) {
     consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(tp.topic(),
-        tp.partition(), offset, "k".getBytes(), value)));
+        tp.partition(), offset, key, value)));
   }
 
   /** One audio chunk per window, standing in for the engine. */
@@ -181,8 +183,8 @@ class GenerationDriverTest {
 
   @Test
   void aPartitionRevokedDuringGenerationIsNeitherPublishedNorCommitted() throws Exception {
-    addTask(P0, 0, task("a", 0));
-    addTask(P1, 0, task("b", 0));
+    addTask(P0, 0, task("kept", 0));
+    addTask(P1, 0, task("revoked", 0));
     start((batch, tails, skipped) -> {
       consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
       try {
@@ -194,13 +196,18 @@ class GenerationDriverTest {
     }, 4);
     await(() -> lastOffsets().containsKey(P0), "the kept partition committed");
     assertEquals(1, sentTo("audio").size());
-    assertEquals("a".getBytes().length, sentTo("audio").get(0).key().length);
+    ProducerRecord<byte[], byte[]> audio = sentTo("audio").get(0);
+    assertEquals("kept", new String(audio.key(), StandardCharsets.UTF_8));
+    try (SpecificAvroSerde<AudioChunk> chunks = serde(AudioChunk.class)) {
+      assertEquals("kept", chunks.deserializer().deserialize("audio", audio.value())
+          .getStreamId().toString());
+    }
     assertTrue(!lastOffsets().containsKey(P1), "the revoked partition's offset is untouched");
   }
 
   @Test
   void anUndecodableRecordIsDeadLetteredInTheBatchsTransaction() throws Exception {
-    addRaw(P0, 0, new byte[] {9, 9, 9});
+    addRaw(P0, 0, "broken".getBytes(StandardCharsets.UTF_8), new byte[] {9, 9, 9});
     addTask(P0, 1, task("a", 0));
     start((batch, tails, skipped) -> oneChunkEach(batch), 4);
     await(() -> lastOffsets().containsKey(P0) && lastOffsets().get(P0).offset() == 2,

@@ -62,7 +62,14 @@ class PayloadAndDeadLetterTest {
     assertEquals(ByteBuffer.wrap(new byte[] {1, 2}), small.getValue());
     assertEquals("outer: caused by: inner", small.getErrorMessage());
     assertEquals("trace", small.getHeaders().get(0).getKey());
+    assertEquals("video", small.getSourceTopic());
+    assertEquals(2, small.getSourcePartition());
     assertEquals(40, small.getSourceOffset());
+    assertEquals(java.time.Instant.ofEpochMilli(1000L), small.getSourceTimestamp());
+    assertEquals(ByteBuffer.wrap(new byte[] {'k'}), small.getKey());
+    assertEquals(ByteBuffer.wrap(new byte[] {7}), small.getHeaders().get(0).getValue());
+    assertEquals("stage", small.getStage());
+    assertEquals(IllegalStateException.class.getName(), small.getErrorClass());
     byte[] big = new byte[9];
     DeadLetter large = letters.of(source, null, big, null, "stage", new RuntimeException());
     PayloadReference ref = (PayloadReference) large.getValue();

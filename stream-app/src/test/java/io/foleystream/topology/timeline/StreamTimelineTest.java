@@ -96,4 +96,88 @@ class StreamTimelineTest {
     assertThrows(IllegalArgumentException.class,
         () -> new StreamTimeline(WindowMode.LIVE, 0, 0, 128_000, 512, 0));
   }
+
+  @Test
+  void everyNonPositiveSizeIsRefusedAndTheLargestMarginLeavesExactlyOneFrame() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new StreamTimeline(WindowMode.LIVE, 0, 16_000, 0, 512, 0));
+    assertThrows(IllegalArgumentException.class,
+        () -> new StreamTimeline(WindowMode.LIVE, 0, 16_000, 128_000, 0, 0));
+    StreamTimeline widest = live16k(128_000 - 512);
+    assertEquals(128_000 - 512, widest.marginSamples());
+    assertEquals(512, widest.region(0, 512, null, null).length());
+    assertThrows(IllegalArgumentException.class, () -> live16k(128_000 - 511));
+  }
+
+  @Test
+  void durationsRoundToTheNearestSampleHalvesUp() {
+    assertEquals(0, StreamTimeline.samplesIn(31, 16_000), "0.496 samples");
+    assertEquals(1, StreamTimeline.samplesIn(32, 16_000), "0.512 samples");
+    assertEquals(1, StreamTimeline.samplesIn(1, 500_000), "exactly half a sample rounds up");
+    assertEquals(0, StreamTimeline.samplesIn(-1, 500_000), "-0.5 rounds up to 0");
+    assertEquals(-1, StreamTimeline.samplesIn(-2, 400_000), "-0.8 rounds to -1");
+  }
+
+  @Test
+  void aSampleBeforeTheOriginMapsToTheMicrosecondAtOrBeforeIt() {
+    StreamTimeline t = new StreamTimeline(WindowMode.TUMBLING, 1_000, 16_000, 128_000, 512, 0);
+    assertEquals(1_000 - 63, t.micros(-1), "-62.5 us rounds down");
+    assertEquals(1_000 + 62, t.micros(1), "62.5 us rounds down");
+    assertEquals(1, t.sampleAtOrAfter(1_000 + 1), "a microsecond after the origin");
+    assertEquals(0, t.sampleAtOrAfter(1_000 - 62), "-62 us is after sample -1 at -62.5 us");
+  }
+
+  @Test
+  void aTumblingHopIsAtLeastOneSample() {
+    StreamTimeline t = new StreamTimeline(WindowMode.TUMBLING, 0, 16_000, 128_000, 512, 0);
+    assertEquals(1, t.hopSamples(0));
+    assertEquals(1, t.hopSamples(-5_000));
+  }
+
+  @Test
+  void aLiveHopRoundsHalfAUnitUp() {
+    StreamTimeline t = live16k(0);
+    assertEquals(2 * 5120, t.hopSamples(480_000), "1.5 units (7680 samples) round up");
+    assertEquals(5120, t.hopSamples(479_938), "7679 samples are just under 1.5 units");
+  }
+
+  @Test
+  void theSegmentAlignedUnitIsUsedOnlyWhenFourOfItFitTheWindow() {
+    assertEquals(10, new StreamTimeline(WindowMode.LIVE, 0, 16_000, 20_480, 512, 0)
+        .hopUnitFrames(), "4 x 10 frames of 512 samples fit 20480 samples exactly");
+    assertEquals(1, new StreamTimeline(WindowMode.LIVE, 0, 16_000, 20_479, 512, 0)
+        .hopUnitFrames());
+  }
+
+  @Test
+  void aStreamEndingInsideOrBeforeTheWindowEndsItsLastRegion() {
+    StreamTimeline t = new StreamTimeline(WindowMode.TUMBLING, 0, 16_000, 128_000, 512, 0);
+    StreamTimeline.Region atEnd = t.region(128_000, 128_000, null, 16_000_000L);
+    assertTrue(atEnd.lastOfStream(), "a stream ending exactly at the region's end");
+    assertEquals(256_000, atEnd.endSamples());
+    StreamTimeline.Region after = t.region(128_000, 128_000, null, 16_000_001L);
+    assertFalse(after.lastOfStream());
+    assertEquals(256_000, after.endSamples());
+    StreamTimeline.Region before = t.region(128_000, 128_000, 130_000L, 8_000_000L);
+    assertTrue(before.lastOfStream());
+    assertEquals(130_000, before.startSamples());
+    assertEquals(0, before.length(), "nothing left to publish, never a negative length");
+    assertEquals(0, new StreamTimeline.Region(10, 5, false).length());
+  }
+
+  @Test
+  void aPublishedEndInsideTheWindowIsJoinedUpToItsLastSample() {
+    StreamTimeline t = live16k(2048);
+    assertEquals(64_512 + 127_999, t.region(64_512, 32_256, 64_512L + 127_999, null)
+        .startSamples());
+    assertEquals(64_512, t.region(64_512, 32_256, 64_511L, null).startSamples());
+  }
+
+  @Test
+  void latentFramesCountWholeFramesOnly() {
+    StreamTimeline t = live16k(0);
+    assertEquals(3, t.latentFrames(3 * 512));
+    assertEquals(0, t.latentFrames(0));
+    assertThrows(IllegalArgumentException.class, () -> t.latentFrames(3 * 512 + 1));
+  }
 }

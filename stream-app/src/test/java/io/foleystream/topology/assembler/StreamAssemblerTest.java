@@ -1,0 +1,168 @@
+package io.foleystream.topology.assembler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.foleystream.schemas.GapPolicy;
+import io.foleystream.schemas.PtsRange;
+import io.foleystream.schemas.RecordPosition;
+import io.foleystream.schemas.StreamControl;
+import io.foleystream.schemas.StreamState;
+import io.foleystream.schemas.VideoChunk;
+import io.foleystream.schemas.WindowCompletion;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The assembler's rules without Kafka: end-of-stream, stopping and what the store keeps. */
+class StreamAssemblerTest {
+
+  private static final long S = 1_000_000L;
+
+  /** The chunk store, by sequence number (one stream per test). */
+  private final Map<Long, VideoChunk> store = new TreeMap<>();
+  private StreamAssembler assembler;
+
+  @BeforeEach
+  void setUp() {
+    // No idle timeout: a window may only come out of the chunks themselves.
+    AssemblerSettings settings = new AssemblerSettings(8 * S, 8 * S, 2 * S,
+        GapPolicy.NEAREST_FRAME, 0, "", "", 42, 25, 4.5);
+    assembler = new StreamAssembler(settings, new StreamAssembler.ChunkStore() {
+      @Override
+      public VideoChunk get(String streamId, long sequence) {
+        return store.get(sequence);
+      }
+
+      @Override
+      public void put(String streamId, long sequence, VideoChunk chunk) {
+        store.put(sequence, chunk);
+      }
+
+      @Override
+      public void delete(String streamId, long sequence) {
+        store.remove(sequence);
+      }
+    }, "video");
+  }
+
+  private static VideoChunk chunk(long sequence, long start, long duration, boolean end) {
+    return VideoChunk.newBuilder().setStreamId("cam").setSequence(sequence)
+        .setPtsStartMicros(start).setDurationMicros(duration).setMediaType("video/mp2t")
+        .setPayload(ByteBuffer.wrap(new byte[] {0x47})).setEndOfStream(end).build();
+  }
+
+  private static StreamControl control(StreamState state, Long origin) {
+    return StreamControl.newBuilder().setStreamId("cam").setState(state)
+        .setOriginPtsMicros(origin).build();
+  }
+
+  private StreamAssembler.Outcome accept(StreamAssembler.Outcome previous, VideoChunk chunk,
+      StreamControl control) {
+    return assembler.accept(previous == null ? null : previous.state(), chunk,
+        new RecordPosition("video", 0, chunk.getSequence()), control, 1_000);
+  }
+
+  @Test
+  void whenEveryChunkUpToTheEndArrivedAGapThatCanNeverBeFilledDoesNotHoldTheWindowBack() {
+    StreamAssembler.Outcome out = accept(null, chunk(0, 0, 2 * S, false), null);
+    out = accept(out, chunk(1, 2 * S, 2 * S, false), null);
+    out = accept(out, chunk(2, 5 * S, 2 * S, false), null);
+    assertTrue(out.windows().isEmpty(), "the gap at 4 s may still be filled");
+    out = accept(out, chunk(3, 7 * S, S / 2, true), null);
+
+    assertEquals(1, out.windows().size(), "chunks 0 .. 3 are all there is");
+    assertEquals(WindowCompletion.END_OF_STREAM, out.windows().get(0).getCompletion());
+    assertEquals(List.of(new PtsRange(4 * S, 5 * S)), out.windows().get(0).getGaps());
+    assertEquals(4, out.windows().get(0).getChunks().size());
+    assertTrue(out.state().getEnded());
+    assertTrue(store.isEmpty(), "an ended stream keeps no chunk");
+  }
+
+  @Test
+  void aMissingSequenceNumberKeepsTheWindowWaitingForTheGrace() {
+    StreamAssembler.Outcome out = accept(null, chunk(0, 0, 2 * S, false), null);
+    out = accept(out, chunk(2, 5 * S, 2 * S, false), null);
+    out = accept(out, chunk(3, 7 * S, S / 2, true), null);
+    assertTrue(out.windows().isEmpty(), "chunk 1 may still cover the gap");
+    out = accept(out, chunk(1, 2 * S, 2 * S, false), null);
+    assertEquals(1, out.windows().size());
+  }
+
+  @Test
+  void aRedeliveredEndOfStreamChunkIsDroppedAndAHigherSequenceStartsAfresh() {
+    StreamAssembler.Outcome out = accept(null, chunk(0, 0, 4 * S, false), null);
+    out = accept(out, chunk(1, 4 * S, 4 * S, true), null);
+    assertEquals(1, out.windows().size());
+    assertTrue(out.state().getEnded());
+
+    StreamAssembler.Outcome again = accept(out, chunk(1, 4 * S, 4 * S, true), null);
+    assertEquals(StreamAssembler.Drop.AFTER_END, again.dropped());
+    assertTrue(again.windows().isEmpty());
+    assertTrue(again.state().getEnded());
+    assertTrue(store.isEmpty());
+
+    StreamAssembler.Outcome restart = accept(again, chunk(2, 100 * S, 8 * S, false), null);
+    assertNull(restart.dropped());
+    assertFalse(restart.state().getEnded());
+    assertEquals(1, restart.windows().size());
+    assertEquals(0, restart.windows().get(0).getWindowIndex(), "a fresh stream");
+    assertEquals(100 * S, restart.windows().get(0).getWindowStartMicros());
+  }
+
+  @Test
+  void chunksOfAStreamStoppedBeforeWindowZeroAreDroppedAndWindowZeroStartsAfterTheResume() {
+    StreamControl stopped = control(StreamState.STOPPED, null);
+    StreamAssembler.Outcome out = accept(null, chunk(0, 0, 4 * S, false), stopped);
+    assertEquals(StreamAssembler.Drop.STOPPED, out.dropped());
+    assertEquals(4 * S, out.state().getMaxEndMicros());
+    assertTrue(store.isEmpty());
+
+    StreamControl started = control(StreamState.STARTED, null);
+    out = accept(out, chunk(1, 4 * S, 8 * S, false), started);
+    assertEquals(1, out.windows().size());
+    assertEquals(0, out.windows().get(0).getWindowIndex());
+    assertEquals(4 * S, out.windows().get(0).getWindowStartMicros(), "the first chunk kept");
+  }
+
+  @Test
+  void aStoppedStreamWithAFixedOriginSkipsTheWindowsItsChunksSpan() {
+    StreamControl stopped = control(StreamState.STOPPED, 0L);
+    StreamAssembler.Outcome out = accept(null, chunk(0, 0, 2 * S, false),
+        control(StreamState.STARTED, 0L));
+    out = accept(out, chunk(1, 2 * S, 14 * S, false), stopped);
+    assertEquals(StreamAssembler.Drop.STOPPED, out.dropped());
+    assertEquals(2, out.state().getNextWindowIndex(), "windows 0 and 1 lie in the pause");
+    assertEquals(16 * S, out.state().getNextWindowStartMicros());
+    assertTrue(store.isEmpty(), "the chunks of skipped windows are forgotten");
+  }
+
+  @Test
+  void emittingAWindowForgetsTheChunksThatEndBeforeTheNextOne() {
+    StreamAssembler.Outcome out = accept(null, chunk(0, 0, 3 * S, false), null);
+    out = accept(out, chunk(1, 3 * S, 3 * S, false), null);
+    out = accept(out, chunk(2, 6 * S, 3 * S, false), null);
+    assertEquals(1, out.windows().size());
+    assertEquals(List.of(2L), List.copyOf(store.keySet()), "chunk 2 reaches into window 1");
+    out = accept(out, chunk(3, 9 * S, 3 * S, false), null);
+    assertEquals(List.of(2L, 3L), List.copyOf(store.keySet()));
+    assertEquals(2, out.state().getChunks().size());
+    StreamAssembler.Outcome duplicate = accept(out, chunk(3, 9 * S, 3 * S, false), null);
+    assertEquals(StreamAssembler.Drop.DUPLICATE, duplicate.dropped());
+    assertEquals(2, duplicate.state().getChunks().size());
+    out = accept(out, chunk(4, 12 * S, 4 * S, false), null);
+    assertEquals(1, out.windows().size(), "window 1 is covered up to 16 s");
+    assertTrue(store.isEmpty(), "chunk 4 ends exactly where window 2 starts: none is needed");
+    assertTrue(out.state().getChunks().isEmpty());
+
+    StreamAssembler.Outcome late = accept(out, chunk(9, 13 * S, 3 * S, false), null);
+    assertEquals(StreamAssembler.Drop.LATE, late.dropped(), "it ends where window 2 starts");
+    assertEquals(StreamAssembler.Drop.LATE, accept(out, chunk(4, 12 * S, 4 * S, false), null)
+        .dropped(), "a redelivered chunk of an emitted window");
+  }
+}
