@@ -93,6 +93,7 @@ class FrameSamplerTest {
     assertEquals(0, sampler.pointsServedBy(2_000_001), "later than the window end");
     assertEquals(8, sampler.pointsServedBy(2_000_000), "a frame exactly at the end serves all");
     assertTrue(sampler.closedAt(2_000_001));
+    assertFalse(sampler.closedAt(2_000_000), "a frame exactly at the end can still serve");
     assertFalse(sampler.closedAt(1_500_000));
   }
 
