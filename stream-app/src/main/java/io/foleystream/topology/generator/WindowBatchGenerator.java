@@ -53,6 +53,10 @@ public final class WindowBatchGenerator implements GenerationStep {
   public static final class UngeneratableWindowException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message why the window cannot be generated
+     * @param cause the engine's refusal, or null
+     */
     public UngeneratableWindowException(String message, Throwable cause) {
       super(message, cause);
     }
@@ -63,6 +67,12 @@ public final class WindowBatchGenerator implements GenerationStep {
   private final AudioChunker chunker;
   private final PipelineMetrics metrics;
 
+  /**
+   * @param engine the inference engine
+   * @param featurizer decodes and featurizes a window's chunks
+   * @param chunker joins each window to its stream's audio and cuts it into chunks
+   * @param metrics stage timers and counters
+   */
   public WindowBatchGenerator(FoleyEngine engine, WindowFeaturizer featurizer, AudioChunker chunker,
       PipelineMetrics metrics) {
     this.engine = engine;

@@ -36,6 +36,9 @@ public final class WindowTails {
   private final Restorer restorer;
   private final Map<Integer, Map<String, GeneratorState>> byPartition = new ConcurrentHashMap<>();
 
+  /**
+   * @param restorer reads a partition's committed states back
+   */
   public WindowTails(Restorer restorer) {
     this.restorer = restorer;
   }

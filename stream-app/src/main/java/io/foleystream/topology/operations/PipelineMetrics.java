@@ -102,30 +102,63 @@ public final class PipelineMetrics {
     return registry;
   }
 
+  /** Counts a video chunk the assembler received. */
   public void chunkReceived() {
     chunksReceived.increment();
   }
 
+  /**
+   * Counts a dropped chunk.
+   *
+   * @param reason the drop's tag (duplicate, late, stopped, after-end)
+   */
   public void chunkDropped(String reason) {
     registry.counter("foleystream.chunks.dropped", "reason", reason).increment();
   }
 
+  /**
+   * Counts an emitted window.
+   *
+   * @param completion why it was emitted, lower case
+   */
   public void windowAssembled(String completion) {
     registry.counter("foleystream.windows.assembled", "completion", completion).increment();
   }
 
+  /**
+   * Counts a window emitted with gaps.
+   *
+   * @param policy the gap policy that fills them
+   */
   public void gapFilled(String policy) {
     registry.counter("foleystream.windows.gaps.filled", "policy", policy).increment();
   }
 
+  /**
+   * Counts a dead letter.
+   *
+   * @param stage the stage that rejected the record
+   */
   public void deadLettered(String stage) {
     registry.counter("foleystream.dlq.records", "stage", stage).increment();
   }
 
+  /**
+   * Counts committed windows.
+   *
+   * @param windows how many one transaction committed
+   */
   public void windowsGenerated(int windows) {
     windowsGenerated.increment(windows);
   }
 
+  /**
+   * Records a generated batch.
+   *
+   * @param windows windows in it
+   * @param audioSeconds the audio they cover
+   * @param wallNanos the time the batch took
+   */
   public void batch(int windows, double audioSeconds, long wallNanos) {
     batchWindows.record(windows);
     if (wallNanos > 0) {
@@ -144,6 +177,11 @@ public final class PipelineMetrics {
         .publishPercentiles(0.5, 0.95).register(registry);
   }
 
+  /**
+   * Records one engine call of the generation stage.
+   *
+   * @param nanos its duration
+   */
   public void generationCall(long nanos) {
     generationCalls.record(nanos, TimeUnit.NANOSECONDS);
   }
@@ -157,6 +195,12 @@ public final class PipelineMetrics {
     return generationCalls;
   }
 
+  /**
+   * Records a stage's time.
+   *
+   * @param stage the stage
+   * @param nanos the time, negative counted as 0
+   */
   public void time(Stage stage, long nanos) {
     stage(stage).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
   }
