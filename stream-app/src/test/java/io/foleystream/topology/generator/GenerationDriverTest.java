@@ -1,5 +1,7 @@
 package io.foleystream.topology.generator;
 
+import static io.foleystream.topology.generator.DriverFixtures.await;
+import static io.foleystream.topology.generator.DriverFixtures.oneChunkEach;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,10 +10,8 @@ import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.DeadLetter;
 import io.foleystream.schemas.DeadlineAction;
 import io.foleystream.schemas.GapPolicy;
-import io.foleystream.schemas.GenerationParameters;
 import io.foleystream.schemas.GenerationSettings;
 import io.foleystream.schemas.GeneratorState;
-import io.foleystream.schemas.SampleEncoding;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowCompletion;
 import io.foleystream.schemas.WindowTask;
@@ -22,15 +22,12 @@ import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.records.DeadLetters;
 import io.foleystream.topology.records.TopicNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -127,41 +124,12 @@ class GenerationDriverTest {
         tp.partition(), offset, key, value)));
   }
 
-  /** One audio chunk per window, standing in for the engine. */
-  private static List<GenerationStep.Outcome> oneChunkEach(List<WindowTask> batch) {
-    List<GenerationStep.Outcome> out = new ArrayList<>();
-    for (WindowTask t : batch) {
-      out.add(new GenerationStep.Outcome(t, List.of(AudioChunk.newBuilder()
-          .setStreamId(t.getStreamId()).setWindowIndex(t.getWindowIndex()).setChunkIndex(0)
-          .setChunkCount(1).setPtsStartMicros(t.getWindowStartMicros())
-          .setDurationMicros(8_000_000L).setSampleRate(16_000).setChannels(1)
-          .setSampleEncoding(SampleEncoding.PCM_F32LE).setPayload(ByteBuffer.wrap(new byte[4]))
-          .setGeneration(new GenerationParameters("tiny", 1L, 2, 4.5, "", "")).build()),
-          null, List.of(), null, List.of()));
-    }
-    return out;
-  }
-
   private List<ProducerRecord<byte[], byte[]>> sentTo(String topic) {
-    return producer.history().stream().filter(r -> r.topic().equals(topic)).toList();
+    return DriverFixtures.sentTo(producer, topic);
   }
 
   private Map<TopicPartition, OffsetAndMetadata> lastOffsets() {
-    List<Map<String, Map<TopicPartition, OffsetAndMetadata>>> history =
-        producer.consumerGroupOffsetsHistory();
-    Map<TopicPartition, OffsetAndMetadata> merged = new java.util.HashMap<>();
-    history.forEach(commit -> commit.values().forEach(merged::putAll));
-    return merged;
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+    return DriverFixtures.lastOffsets(producer);
   }
 
   @Test
