@@ -234,6 +234,35 @@ public final class FrameFeatureCache {
   }
 
   /**
+   * Which of a window's 25 fps grid points {@link #syncFeatures} will read pixels of: the points
+   * of every segment that is not cached, or that has a point no frame served yet. A caller that
+   * knows the source frames before decoding decodes only the frames these points use.
+   *
+   * @param stream the stream
+   * @param sourcePtsUs the source frame of each grid point, {@link #NO_FRAME} where not known
+   * @return one flag per grid point; points after the last whole segment are never read
+   */
+  public boolean[] syncFramesNeeded(String stream, long[] sourcePtsUs) {
+    boolean[] needed = new boolean[sourcePtsUs.length];
+    int segments = syncEncoder.segments(sourcePtsUs.length);
+    StreamEntries entries = streams.get(stream);
+    for (int s = 0; s < segments; s++) {
+      int from = s * segmentStep;
+      long[] pts = Arrays.copyOfRange(sourcePtsUs, from, from + segmentFrames);
+      boolean cached = false;
+      if (entries != null && Arrays.stream(pts).noneMatch(p -> p == NO_FRAME)) {
+        synchronized (entries) {
+          cached = entries.sync.containsKey(new SegmentKey(pts));
+        }
+      }
+      if (!cached) {
+        Arrays.fill(needed, from, from + segmentFrames, true);
+      }
+    }
+    return needed;
+  }
+
+  /**
    * Forgets a stream's entries (its end, or a stream this instance no longer serves).
    *
    * @param stream the stream

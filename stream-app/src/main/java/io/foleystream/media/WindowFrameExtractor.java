@@ -3,9 +3,10 @@ package io.foleystream.media;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.LongPredicate;
 
 /**
  * Builds the model's video input for one window: decodes the window's chunks, samples them on the
@@ -54,6 +55,8 @@ public final class WindowFrameExtractor implements AutoCloseable {
   private final ChunkDecoder decoder;
   private final FramePreprocessor clipPreprocessor = FramePreprocessor.clip();
   private final FramePreprocessor syncPreprocessor = FramePreprocessor.synchformer();
+  private long chunksDecoded;
+  private long chunksReplayed;
 
   /**
    * Creates an extractor with its own chunk decoder.
@@ -77,40 +80,127 @@ public final class WindowFrameExtractor implements AutoCloseable {
    */
   public WindowFrames extract(List<MediaChunk> chunks, long windowStartUs, long durationUs)
       throws MediaException {
-    return extract(chunks, windowStartUs, windowStartUs, durationUs, pts -> false);
+    WindowSink sink = new WindowSink(windowStartUs, windowStartUs, durationUs, null);
+    for (MediaChunk chunk : inWindow(chunks, windowStartUs, durationUs)) {
+      if (sink.done()) {
+        break;
+      }
+      chunksDecoded++;
+      decoder.decode(chunk, sink);
+    }
+    return sink.finish();
   }
 
   /**
-   * Samples a window whose CLIP grid is anchored elsewhere than at the window start, and leaves
-   * out the preprocessing of CLIP frames the caller already has features for: the live path,
-   * where overlapping windows take their CLIP points from the stream's 8 fps grid so that each
-   * source frame is encoded once. A known frame's row of the CLIP data is left as it is (the
-   * caller does not read it); its source PTS is recorded as usual.
+   * Samples a window of a stream whose overlapping windows came before: the live path. Its CLIP
+   * grid may be anchored elsewhere than at the window start (on the stream's 8 fps grid, so that
+   * each source frame is encoded once); the frames whose features the caller already has are not
+   * preprocessed, and a chunk whose frames are all such frames is not even decoded: the frame
+   * times remembered from its earlier decode say which source frame each grid point takes. A
+   * point served without pixels has its source PTS recorded as usual and its data row left as
+   * it is (the caller does not read it). Chunks decoded to their end are remembered in {@code
+   * times} for the next window.
+   *
+   * <p>The result is the same as decoding every chunk, for every row the caller reads: the plan
+   * is checked against the frames actually taken, and should they differ (a chunk whose frames
+   * decode differently than before) the window is decoded whole.
    *
    * @param chunks the chunks that cover the window, in any order
    * @param windowStartUs window start (and start of the Synchformer grid), microseconds
    * @param clipGridStartUs start of the CLIP grid, within half a CLIP frame of the window start
    * @param durationUs window duration, microseconds
-   * @param clipFrameKnown whether the caller has the CLIP feature of the source frame at a PTS
+   * @param known the features the caller has
+   * @param times the stream's remembered chunk frame times, read and updated
    * @return both branches' input with the source frame of every grid point
    * @throws MediaException if a chunk cannot be decoded; its message names the chunk
    */
   public WindowFrames extract(List<MediaChunk> chunks, long windowStartUs, long clipGridStartUs,
-      long durationUs, LongPredicate clipFrameKnown) throws MediaException {
-    WindowSink sink = new WindowSink(windowStartUs, clipGridStartUs, durationUs,
-        clipFrameKnown);
-    List<MediaChunk> ordered = new ArrayList<>(chunks);
-    ordered.sort(Comparator.comparingLong(MediaChunk::startUs));
-    for (MediaChunk chunk : ordered) {
-      if (sink.done()) {
-        break;
-      }
-      if (chunk.endUs() <= windowStartUs || chunk.startUs() > windowStartUs + durationUs) {
-        continue;
-      }
-      decoder.decode(chunk, sink);
+      long durationUs, KnownFrames known, ChunkFrameTimes times) throws MediaException {
+    long firstUs = Math.min(windowStartUs, clipGridStartUs);
+    List<MediaChunk> ordered = inWindow(chunks, firstUs, windowStartUs + durationUs - firstUs);
+    boolean[] decode = plan(ordered, windowStartUs, clipGridStartUs, durationUs, known, times);
+    WindowSink sink = new WindowSink(windowStartUs, clipGridStartUs, durationUs, known);
+    run(ordered, decode, sink, times);
+    if (sink.readsUnpreparedRow(known)) {
+      sink = new WindowSink(windowStartUs, clipGridStartUs, durationUs, known);
+      boolean[] all = new boolean[ordered.size()];
+      Arrays.fill(all, true);
+      run(ordered, all, sink, times);
     }
     return sink.finish();
+  }
+
+  /** The chunks that overlap {@code [fromUs, fromUs + durationUs]}, in stream order. */
+  private static List<MediaChunk> inWindow(List<MediaChunk> chunks, long fromUs,
+      long durationUs) {
+    List<MediaChunk> ordered = new ArrayList<>();
+    for (MediaChunk chunk : chunks) {
+      if (chunk.endUs() > fromUs && chunk.startUs() <= fromUs + durationUs) {
+        ordered.add(chunk);
+      }
+    }
+    ordered.sort(Comparator.comparingLong(MediaChunk::startUs));
+    return ordered;
+  }
+
+  /**
+   * Which chunks must be decoded: those not remembered in full (and every one after the first of
+   * them, whose frames' order the plan cannot know; the frames remembered of a chunk decoded in
+   * part still tell which frames the points before them take), and those holding a frame that a
+   * point needing pixels takes (the last covered Synchformer frame too when it must pad points
+   * no frame serves).
+   */
+  private boolean[] plan(List<MediaChunk> ordered, long windowStartUs, long clipGridStartUs,
+      long durationUs, KnownFrames known, ChunkFrameTimes times) {
+    boolean[] decode = new boolean[ordered.size()];
+    WindowSink replay = new WindowSink(windowStartUs, clipGridStartUs, durationUs, known);
+    int c = 0;
+    for (; c < ordered.size() && !replay.done(); c++) {
+      ChunkFrameTimes.Remembered remembered = times.of(ordered.get(c));
+      if (remembered != null) {
+        replay.replay(c, remembered.framePtsUs());
+      }
+      if (remembered == null || !remembered.complete()) {
+        Arrays.fill(decode, c, ordered.size(), true);
+        break;
+      }
+    }
+    boolean allReplayed = c == ordered.size() || replay.done();
+    boolean[] syncNeeded = known.syncFramesNeeded(replay.sync.sourcePtsUs());
+    for (int i = 0; i < replay.sync.covered(); i++) {
+      if (syncNeeded[i]) {
+        decode[replay.syncChunk[i]] = true;
+      }
+    }
+    long[] clipPts = replay.clip.sourcePtsUs();
+    for (int i = 0; i < replay.clip.covered(); i++) {
+      if (!known.clipFrameKnown(clipPts[i])) {
+        decode[replay.clipChunk[i]] = true;
+      }
+    }
+    int covered = replay.sync.covered();
+    if (allReplayed && covered > 0 && covered < replay.sync.count()) {
+      decode[replay.syncChunk[covered - 1]] = true;
+    }
+    return decode;
+  }
+
+  /** Decodes the chunks marked so, replays the others from their remembered frame times. */
+  private void run(List<MediaChunk> ordered, boolean[] decode, WindowSink sink,
+      ChunkFrameTimes times) throws MediaException {
+    for (int c = 0; c < ordered.size() && !sink.done(); c++) {
+      MediaChunk chunk = ordered.get(c);
+      if (!decode[c]) {
+        chunksReplayed++;
+        sink.replay(c, times.of(chunk).framePtsUs());
+        continue;
+      }
+      sink.chunk = c;
+      FrameTimeRecorder recorder = new FrameTimeRecorder(sink);
+      chunksDecoded++;
+      boolean complete = !decoder.decode(chunk, recorder).stoppedEarly();
+      times.remember(chunk, recorder.times(), complete);
+    }
   }
 
   /**
@@ -129,7 +219,7 @@ public final class WindowFrameExtractor implements AutoCloseable {
     if (!Files.isReadable(file)) {
       throw new MediaException(MediaException.Reason.IO, file + ": not a readable file");
     }
-    WindowSink sink = new WindowSink(windowStartUs, windowStartUs, durationUs, pts -> false);
+    WindowSink sink = new WindowSink(windowStartUs, windowStartUs, durationUs, null);
     try (DecodingPipeline pipeline = DecodingPipeline.forFile(file.toAbsolutePath().toString(),
         settings.withoutFrameLimit())) {
       pipeline.decodeFile(new StreamClock(file.toString(), 0, -1, 0), sink, file.toString());
@@ -137,22 +227,84 @@ public final class WindowFrameExtractor implements AutoCloseable {
     return sink.finish();
   }
 
+  /**
+   * Chunks this extractor decoded so far, in full or in part.
+   *
+   * @return the count
+   */
+  public long chunksDecoded() {
+    return chunksDecoded;
+  }
+
+  /**
+   * Chunks whose frames this extractor took from remembered frame times instead of decoding.
+   *
+   * @return the count
+   */
+  public long chunksReplayed() {
+    return chunksReplayed;
+  }
+
   @Override
   public void close() {
     decoder.close();
   }
 
-  /** Offers every decoded frame to both samplers and preprocesses the points it serves. */
+  /** Records the time of every frame the decoder produces, for {@link ChunkFrameTimes}. */
+  private static final class FrameTimeRecorder implements FrameSink {
+    private final FrameSink sink;
+    private long[] times = new long[64];
+    private int count;
+
+    FrameTimeRecorder(FrameSink sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public Decision decide(long ptsUs) {
+      if (count == times.length) {
+        times = Arrays.copyOf(times, count * 2);
+      }
+      times[count++] = ptsUs;
+      return sink.decide(ptsUs);
+    }
+
+    @Override
+    public int[] columnsNeeded(long ptsUs, int width, int height) {
+      return sink.columnsNeeded(ptsUs, width, height);
+    }
+
+    @Override
+    public boolean accept(RgbFrame frame) {
+      return sink.accept(frame);
+    }
+
+    long[] times() {
+      return Arrays.copyOf(times, count);
+    }
+  }
+
+  /**
+   * Offers every decoded frame to both samplers and preprocesses the points it serves; a frame
+   * replayed from its remembered time serves its points without pixels.
+   */
   private final class WindowSink implements FrameSink {
     private final FrameSampler clipSampler;
     private final FrameSampler syncSampler;
     private final SampledFrames clip;
     private final SampledFrames sync;
+    private final KnownFrames known;
+    /** The chunk (index in window order) that served each point. */
+    private final int[] clipChunk;
+    private final int[] syncChunk;
+    /** Points whose data row holds no preprocessed pixels. */
+    private final BitSet clipUnprepared = new BitSet();
+    private final BitSet syncUnprepared = new BitSet();
+    /** The chunk being decoded or replayed. */
+    int chunk;
 
-    private final LongPredicate clipFrameKnown;
-
-    WindowSink(long startUs, long clipStartUs, long durationUs, LongPredicate clipFrameKnown) {
-      this.clipFrameKnown = clipFrameKnown;
+    WindowSink(long startUs, long clipStartUs, long durationUs, KnownFrames known) {
+      this.known = known;
       SamplingGrid clipGrid = new SamplingGrid(clipStartUs, durationUs, CLIP_FPS, 1,
           settings.grid());
       SamplingGrid syncGrid = new SamplingGrid(startUs, durationUs, SYNC_FPS, 1, settings.grid());
@@ -160,6 +312,8 @@ public final class WindowFrameExtractor implements AutoCloseable {
       syncSampler = new FrameSampler(syncGrid);
       clip = new SampledFrames(clipGrid, clipPreprocessor.size());
       sync = new SampledFrames(syncGrid, syncPreprocessor.size());
+      clipChunk = new int[clipGrid.count()];
+      syncChunk = new int[syncGrid.count()];
     }
 
     @Override
@@ -180,24 +334,74 @@ public final class WindowFrameExtractor implements AutoCloseable {
 
     @Override
     public boolean accept(RgbFrame frame) {
-      serve(clipSampler, clipFrameKnown.test(frame.ptsUs()) ? null : clipPreprocessor, clip,
-          frame);
-      serve(syncSampler, syncPreprocessor, sync, frame);
+      long pts = frame.ptsUs();
+      boolean clipKnown = known != null && known.clipFrameKnown(pts);
+      serve(clipSampler, clipKnown ? null : clipPreprocessor, clip, clipChunk, clipUnprepared,
+          frame, pts);
+      serve(syncSampler, syncPreprocessor, sync, syncChunk, syncUnprepared, frame, pts);
       return !done();
     }
 
-    /** Serves the grid points a frame covers; a null preprocessor records the PTS only. */
+    /**
+     * Offers the frames of one chunk by their remembered times, as the decoder would, without
+     * pixels.
+     */
+    void replay(int chunkIndex, long[] framePts) {
+      chunk = chunkIndex;
+      for (long pts : framePts) {
+        Decision decision = decide(pts);
+        if (decision == Decision.STOP) {
+          return;
+        }
+        if (decision == Decision.TAKE) {
+          serve(clipSampler, null, clip, clipChunk, clipUnprepared, null, pts);
+          serve(syncSampler, null, sync, syncChunk, syncUnprepared, null, pts);
+          if (done()) {
+            return;
+          }
+        }
+      }
+    }
+
+    /** Serves the grid points a frame covers; without a preprocessor it records the PTS only. */
     private void serve(FrameSampler sampler, FramePreprocessor preprocessor,
-        SampledFrames out, RgbFrame frame) {
-      int n = sampler.pointsServedBy(frame.ptsUs());
+        SampledFrames out, int[] servedBy, BitSet unprepared, RgbFrame frame, long pts) {
+      int n = sampler.pointsServedBy(pts);
       if (n == 0) {
         return;
       }
       int first = sampler.take(n);
       if (preprocessor != null) {
         preprocessor.preprocess(frame, out.data(), first * preprocessor.floatsPerFrame());
+      } else {
+        unprepared.set(first, first + n);
       }
-      out.repeat(first, n, frame.ptsUs());
+      Arrays.fill(servedBy, first, first + n, chunk);
+      out.repeat(first, n, pts);
+    }
+
+    /**
+     * Whether a row the caller will read holds no pixels: a CLIP point whose feature is not
+     * known, or a Synchformer point the caller needs (an uncovered point reads the last covered
+     * row, copied into it).
+     */
+    boolean readsUnpreparedRow(KnownFrames known) {
+      long[] clipPts = clip.sourcePtsUs();
+      for (int i = clipUnprepared.nextSetBit(0); i >= 0 && i < clip.covered();
+          i = clipUnprepared.nextSetBit(i + 1)) {
+        if (!known.clipFrameKnown(clipPts[i])) {
+          return true;
+        }
+      }
+      boolean[] needed = known.syncFramesNeeded(sync.sourcePtsUs());
+      int covered = sync.covered();
+      for (int i = 0; i < needed.length; i++) {
+        int row = i < covered ? i : covered - 1;
+        if (needed[i] && row >= 0 && syncUnprepared.get(row)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     boolean done() {

@@ -125,6 +125,34 @@ class FrameFeatureCacheTest {
   }
 
   @Test
+  void theFramesOfSegmentsNotCachedAreTheOnesNeeded() {
+    FrameFeatureCache cache = new FrameFeatureCache(engine, 1 << 20);
+    int step = s.syncSegmentStep();
+    int frames = s.syncSegmentFrames() + 2 * step;
+    long[] first = SourceFrames.pts(0, frames, SYNC_PERIOD_US);
+    boolean[] cold = cache.syncFramesNeeded("cam", first);
+    for (boolean needed : cold) {
+      assertTrue(needed, "nothing is cached yet");
+    }
+    cache.syncFeatures("cam", SourceFrames.of(s.syncImageSize(), first), first);
+    long[] shifted = SourceFrames.pts(step, frames + 3, SYNC_PERIOD_US);
+    boolean[] warm = cache.syncFramesNeeded("cam", shifted);
+    int segments = engine.synchformerEncoder().segments(shifted.length);
+    int reused = engine.synchformerEncoder().segments(frames) - 1;
+    for (int i = 0; i < shifted.length; i++) {
+      boolean inNewSegment = i >= reused * step && i < segments * step + s.syncSegmentFrames()
+          - step;
+      assertEquals(inNewSegment, warm[i], "frame " + i + " of " + shifted.length);
+    }
+    assertTrue(cache.syncFramesNeeded("other", first)[0], "streams are separate");
+    long[] unknown = first.clone();
+    unknown[1] = FrameFeatureCache.NO_FRAME;
+    boolean[] withUnknown = cache.syncFramesNeeded("cam", unknown);
+    assertTrue(withUnknown[0] && withUnknown[step - 1], "a segment with a frame not known yet");
+    assertTrue(!withUnknown[s.syncSegmentFrames() + step], "the last segment is still cached");
+  }
+
+  @Test
   void framesThatDoNotMatchTheirTimesAreRejected() {
     FrameFeatureCache cache = new FrameFeatureCache(engine, 1 << 20);
     FloatBuffer two = SourceFrames.of(s.clipImageSize(), 0, CLIP_PERIOD_US);

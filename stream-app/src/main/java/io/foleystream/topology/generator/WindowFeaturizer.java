@@ -6,8 +6,10 @@ import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.FrameFeatureCache;
 import io.foleystream.inference.VideoFeatures;
 import io.foleystream.media.ChunkDecoder;
+import io.foleystream.media.ChunkFrameTimes;
 import io.foleystream.media.DecoderSettings;
 import io.foleystream.media.FrameSink;
+import io.foleystream.media.KnownFrames;
 import io.foleystream.media.MediaChunk;
 import io.foleystream.media.MediaException;
 import io.foleystream.media.RgbFrame;
@@ -23,7 +25,9 @@ import io.foleystream.topology.records.ChunkRules;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,15 @@ import org.slf4j.LoggerFactory;
  * sampler's rule), or the last frame before it when the gap runs to the window end. A window
  * without any decodable frame is generated from the model's learned empty video features.
  *
+ * <h2>Overlapping windows</h2>
+ * With a feature cache, a window that overlaps its predecessors takes the features of the source
+ * frames they encoded from the cache, and decodes only the chunks holding a frame whose features
+ * are not cached: the frame times of each chunk decoded to its end are remembered per stream
+ * ({@link ChunkFrameTimes}), so the source frame of every grid point is known without decoding.
+ * In live mode at a 2 s hop over 2 s chunks a window decodes the chunk its predecessor stopped
+ * in and its newest chunk instead of all five. The result does not depend on what is
+ * remembered: a restarted process decodes everything once and gets the same bits.
+ *
  * <p>Not thread-safe: one featurizer per generation worker.
  */
 public final class WindowFeaturizer implements AutoCloseable {
@@ -57,6 +70,15 @@ public final class WindowFeaturizer implements AutoCloseable {
       MediaException.Reason.CORRUPT, MediaException.Reason.TRUNCATED,
       MediaException.Reason.BAD_TIMESTAMPS, MediaException.Reason.TOO_LARGE,
       MediaException.Reason.STALLED);
+
+  /**
+   * Streams whose chunk frame times are remembered; past it the least recently featurized
+   * stream's are forgotten (its next window decodes all its chunks, with the same result).
+   */
+  static final int MAX_STREAMS_REMEMBERED = 1024;
+
+  /** Chunks remembered per stream: a window's chunks and a few more. */
+  static final int MAX_CHUNKS_REMEMBERED = 64;
 
   /** A chunk that cannot be decoded, with where it was read from (null when unknown). */
   public record BadChunk(VideoChunk chunk, RecordPosition source, Exception error) {}
@@ -77,6 +99,12 @@ public final class WindowFeaturizer implements AutoCloseable {
   private final WindowFrameExtractor extractor;
   private final ChunkDecoder probe;
   private final FrameFeatureCache cache;
+  private final Map<String, ChunkFrameTimes> frameTimes = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, ChunkFrameTimes> eldest) {
+      return size() > MAX_STREAMS_REMEMBERED;
+    }
+  };
 
   /**
    * A featurizer that encodes every window's frames afresh.
@@ -226,6 +254,7 @@ public final class WindowFeaturizer implements AutoCloseable {
    * @param streamId the stream
    */
   public void forget(String streamId) {
+    frameTimes.remove(streamId);
     if (cache != null) {
       cache.dropStream(streamId);
     }
@@ -257,8 +286,22 @@ public final class WindowFeaturizer implements AutoCloseable {
       return extractor.extract(chunks, task.getWindowStartMicros(),
           task.getWindowDurationMicros());
     }
+    String stream = task.getStreamId();
+    ChunkFrameTimes times = frameTimes.computeIfAbsent(stream,
+        s -> new ChunkFrameTimes(MAX_CHUNKS_REMEMBERED));
+    times.forgetEndingBy(Math.min(task.getWindowStartMicros(), sampling.clipGridStartUs()));
     return extractor.extract(chunks, task.getWindowStartMicros(), sampling.clipGridStartUs(),
-        task.getWindowDurationMicros(), pts -> cache.hasClipFeature(task.getStreamId(), pts));
+        task.getWindowDurationMicros(), new KnownFrames() {
+          @Override
+          public boolean clipFrameKnown(long ptsUs) {
+            return cache.hasClipFeature(stream, ptsUs);
+          }
+
+          @Override
+          public boolean[] syncFramesNeeded(long[] sourcePtsUs) {
+            return cache.syncFramesNeeded(stream, sourcePtsUs);
+          }
+        }, times);
   }
 
   private MediaChunk mediaChunk(VideoChunk chunk) throws PayloadFetcher.PayloadException {
