@@ -167,6 +167,10 @@ public final class ConfigKeys {
   /** Most windows per generation call. */
   public static final Key BATCH_SIZE = key("foleystream.generation.batch.size", "4",
       "Most windows generated in one call.");
+  /** Media work ahead of generation. */
+  public static final Key PREFETCH = key("foleystream.generation.prefetch", "true",
+      "Decode and featurize the windows that come next while a batch is generated (up to two"
+          + " batches ahead), so the engine does not wait for media work.");
   /** Longest wait for a batch to fill. */
   public static final Key BATCH_WAIT_MS = key("foleystream.generation.batch.wait.ms", "50",
       "Longest wait for more windows once one is ready, in ms.");

@@ -31,6 +31,7 @@ import io.foleystream.topology.generator.AudioChunker;
 import io.foleystream.topology.generator.BatchPolicy;
 import io.foleystream.topology.generator.ControlView;
 import io.foleystream.topology.generator.DeadlinePolicy;
+import io.foleystream.topology.generator.FeaturePrefetcher;
 import io.foleystream.topology.generator.GenerationDriver;
 import io.foleystream.topology.generator.LagTracker;
 import io.foleystream.topology.generator.OutputRecords;
@@ -117,6 +118,7 @@ public final class FoleystreamApp implements AutoCloseable {
   private GenerationDriver loop;
   private Thread loopThread;
   private WindowFeaturizer featurizer;
+  private FeaturePrefetcher prefetcher;
   private OperationsServer http;
   private KafkaClientMetrics consumerMetrics;
   private KafkaConsumer<String, GeneratorState> tailConsumer;
@@ -406,7 +408,9 @@ public final class FoleystreamApp implements AutoCloseable {
     featurizer = new WindowFeaturizer(engine, new PayloadFetcher(ReferencePolicy.from(config,
         decoding.maxChunkBytes())), decoding,
         cacheBytes > 0 ? new FrameFeatureCache(engine, cacheBytes) : null);
-    WindowBatchGenerator generator = new WindowBatchGenerator(engine, featurizer,
+    boolean prefetch = config.booleanValue(ConfigKeys.PREFETCH);
+    prefetcher = new FeaturePrefetcher(featurizer, prefetch ? 2 * batchSize : 0);
+    WindowBatchGenerator generator = new WindowBatchGenerator(engine, prefetcher,
         new AudioChunker(config.enumValue(ConfigKeys.AUDIO_ENCODING, SampleEncoding.class),
             config.longValue(ConfigKeys.CROSSFADE_MS) * 1000,
             config.longValue(ConfigKeys.WINDOW_DECLICK_MS) * 1000,
@@ -437,7 +441,8 @@ public final class FoleystreamApp implements AutoCloseable {
     DeadlinePolicy deadlines = deadlinePolicy();
     WindowPlanner planner = planner(controls, deadlines);
     loop = new GenerationDriver(consumer, producer, topics, generator, output, tails, metrics,
-        new BatchPolicy(batchSize, config.longValue(ConfigKeys.BATCH_WAIT_MS),
+        new BatchPolicy(batchSize, prefetch ? batchSize : 0,
+            config.longValue(ConfigKeys.BATCH_WAIT_MS),
             deadlines.order(controls::latest, System::currentTimeMillis)),
         System::currentTimeMillis, planner, new LagTracker(planner, lagMeters), retryBudget());
     loopThread = new Thread(loop, "foleystream-generation");
@@ -600,6 +605,9 @@ public final class FoleystreamApp implements AutoCloseable {
     }
     if (tailConsumer != null && (loopThread == null || !loopThread.isAlive())) {
       tailConsumer.close();
+    }
+    if (prefetcher != null && (loopThread == null || !loopThread.isAlive())) {
+      prefetcher.close();
     }
     if (featurizer != null && (loopThread == null || !loopThread.isAlive())) {
       featurizer.close();

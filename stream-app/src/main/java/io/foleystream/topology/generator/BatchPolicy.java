@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class BatchPolicy {
 
   private final int batchSize;
+  private final int readAhead;
   private final long batchWaitMillis;
   private final Comparator<PendingWindow> order;
   private final Map<TopicPartition, Deque<PendingWindow>> queues = new LinkedHashMap<>();
@@ -34,10 +36,26 @@ public final class BatchPolicy {
    * @param order which queue head goes first
    */
   public BatchPolicy(int batchSize, long batchWaitMillis, Comparator<PendingWindow> order) {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be at least 1: " + batchSize);
+    this(batchSize, 0, batchWaitMillis, order);
+  }
+
+  /**
+   * A policy that wants windows read ahead while a batch is generated, so that their media work
+   * can start early.
+   *
+   * @param batchSize most windows per batch
+   * @param readAhead windows to hold waiting while a batch is generated (0: read nothing then)
+   * @param batchWaitMillis how long the oldest window waits for others to fill its batch
+   * @param order which queue head goes first
+   */
+  public BatchPolicy(int batchSize, int readAhead, long batchWaitMillis,
+      Comparator<PendingWindow> order) {
+    if (batchSize < 1 || readAhead < 0) {
+      throw new IllegalArgumentException("batch size must be at least 1 and read-ahead not"
+          + " negative: " + batchSize + ", " + readAhead);
     }
     this.batchSize = batchSize;
+    this.readAhead = readAhead;
     this.batchWaitMillis = Math.max(0, batchWaitMillis);
     this.order = order;
   }
@@ -52,6 +70,25 @@ public final class BatchPolicy {
   public static BatchPolicy arrivalOrder(int batchSize, long batchWaitMillis) {
     return new BatchPolicy(batchSize, batchWaitMillis,
         Comparator.comparingLong(PendingWindow::receivedAtMillis));
+  }
+
+  /**
+   * Most windows per batch.
+   *
+   * @return the batch size
+   */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /**
+   * Whether enough windows wait that reading more while a batch is generated would only
+   * buffer them: the read-ahead is reached.
+   *
+   * @return true when at least the read-ahead waits
+   */
+  public boolean full() {
+    return size >= readAhead;
   }
 
   /**
@@ -130,6 +167,39 @@ public final class BatchPolicy {
     }
     queues.values().removeIf(Deque::isEmpty);
     return batch;
+  }
+
+  /**
+   * The windows {@link #next} would take first, in that order, without taking them.
+   *
+   * @param limit most windows
+   * @return up to {@code limit} waiting windows
+   */
+  public List<PendingWindow> upcoming(int limit) {
+    Map<TopicPartition, Iterator<PendingWindow>> heads = new LinkedHashMap<>();
+    Map<TopicPartition, PendingWindow> current = new LinkedHashMap<>();
+    queues.forEach((tp, queue) -> {
+      Iterator<PendingWindow> it = queue.iterator();
+      heads.put(tp, it);
+      if (it.hasNext()) {
+        current.put(tp, it.next());
+      }
+    });
+    List<PendingWindow> out = new ArrayList<>();
+    while (out.size() < limit && !current.isEmpty()) {
+      TopicPartition first = null;
+      for (Map.Entry<TopicPartition, PendingWindow> e : current.entrySet()) {
+        if (first == null || order.compare(e.getValue(), current.get(first)) < 0) {
+          first = e.getKey();
+        }
+      }
+      out.add(current.remove(first));
+      Iterator<PendingWindow> it = heads.get(first);
+      if (it.hasNext()) {
+        current.put(first, it.next());
+      }
+    }
+    return out;
   }
 
   /**

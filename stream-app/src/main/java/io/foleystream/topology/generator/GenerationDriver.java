@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -53,9 +54,11 @@ import org.slf4j.LoggerFactory;
  * Generating a window takes seconds to minutes on a CPU. Inside a Kafka Streams task that time
  * would pass between two polls (past {@code max.poll.interval.ms}) and inside an open
  * transaction (past {@code transaction.timeout.ms}), and Streams batches nothing across tasks.
- * Here the poll thread hands a batch to a worker thread, pauses every assigned partition, and
- * keeps polling (fetching nothing) while the worker runs, so the consumer stays in its group
- * however long generation takes. The transaction is opened only once the audio exists: the
+ * Here the poll thread hands a batch to a worker thread and keeps polling while the worker
+ * runs, so the consumer stays in its group however long generation takes: it reads on until
+ * the policy's read-ahead waits (the next batch), then pauses every assigned partition, and
+ * tells the step which windows come next so their media work runs during this batch ({@link
+ * GenerationStep#upcoming}). The transaction is opened only once the audio exists: the
  * batch's audio chunks, its dead letters and its input offsets are committed in one short
  * transaction ({@code sendOffsetsToTransaction} with the consumer's group metadata, so a
  * stale member is fenced by the group coordinator).
@@ -281,7 +284,9 @@ public final class GenerationDriver implements Runnable {
     List<GenerationStep.Outcome> outcomes;
     Set<WindowTask> skipped = planner.plan(batch, clock.getAsLong());
     revokedDuringBatch.clear();
-    consumer.pause(consumer.assignment());
+    if (policy.full()) {
+      consumer.pause(consumer.assignment());
+    }
     busy = true;
     try {
       outcomes = runOnWorker(batch, tasks, t -> tails.get(partitions.get(t), t.getStreamId()),
@@ -317,6 +322,12 @@ public final class GenerationDriver implements Runnable {
     commit(batch, records, byTask);
   }
 
+  /** Tells the step which windows come next, so their media work overlaps this batch. */
+  private void prepareUpcoming() {
+    step.upcoming(policy.upcoming(policy.batchSize()).stream().map(PendingWindow::task)
+        .filter(Objects::nonNull).toList());
+  }
+
   private List<GenerationStep.Outcome> runOnWorker(List<PendingWindow> batch,
       List<WindowTask> tasks, Function<WindowTask, GeneratorState> committedStates,
       Set<WindowTask> skipped) throws ExecutionException {
@@ -325,6 +336,7 @@ public final class GenerationDriver implements Runnable {
     }
     Future<List<GenerationStep.Outcome>> future = worker.submit(() -> step.generate(tasks,
         committedStates, skipped::contains));
+    prepareUpcoming();
     while (true) {
       List<PendingWindow> waiting = policy.waiting();
       waiting.addAll(batch);
@@ -333,7 +345,14 @@ public final class GenerationDriver implements Runnable {
         return future.get(BUSY_POLL.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         try {
+          int before = policy.size();
           read(consumer.poll(BUSY_POLL));
+          if (policy.full()) {
+            consumer.pause(consumer.assignment());
+          }
+          if (policy.size() != before) {
+            prepareUpcoming();
+          }
         } catch (WakeupException stopping) {
           LOG.info("stopping: finishing the running batch first");
         }

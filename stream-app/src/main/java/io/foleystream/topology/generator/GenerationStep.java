@@ -47,4 +47,13 @@ public interface GenerationStep {
   List<Outcome> generate(List<WindowTask> tasks,
       Function<WindowTask, GeneratorState> committedStates, Predicate<WindowTask> skipped)
       throws MediaException, PayloadFetcher.PayloadException;
+
+  /**
+   * Says which windows are likely generated after the batch now running, so that their work
+   * that does not depend on it (media, features) can start; called from another thread than
+   * {@link #generate}. By default nothing is prepared.
+   *
+   * @param tasks the windows, in the order they are expected
+   */
+  default void upcoming(List<WindowTask> tasks) {}
 }

@@ -63,7 +63,7 @@ public final class WindowBatchGenerator implements GenerationStep {
   }
 
   private final FoleyEngine engine;
-  private final WindowFeaturizer featurizer;
+  private final FeaturePrefetcher featurizer;
   private final AudioChunker chunker;
   private final PipelineMetrics metrics;
 
@@ -75,6 +75,19 @@ public final class WindowBatchGenerator implements GenerationStep {
    */
   public WindowBatchGenerator(FoleyEngine engine, WindowFeaturizer featurizer, AudioChunker chunker,
       PipelineMetrics metrics) {
+    this(engine, new FeaturePrefetcher(featurizer, 0), chunker, metrics);
+  }
+
+  /**
+   * A generator whose media work may run ahead of generation.
+   *
+   * @param engine the inference engine
+   * @param featurizer decodes and featurizes windows, ahead of their batch where it can
+   * @param chunker joins each window to its stream's audio and cuts it into chunks
+   * @param metrics stage timers and counters
+   */
+  public WindowBatchGenerator(FoleyEngine engine, FeaturePrefetcher featurizer,
+      AudioChunker chunker, PipelineMetrics metrics) {
     this.engine = engine;
     this.featurizer = featurizer;
     this.chunker = chunker;
@@ -103,10 +116,12 @@ public final class WindowBatchGenerator implements GenerationStep {
           failures.put(task, new UngeneratableWindowException("the stream asks for model variant "
               + variant + ", this generator serves " + engine.modelSet().manifest().variant(),
               null));
+          featurizer.discard(task);
           continue;
         }
         if (skipped.test(task)) {
           // A skipped window needs no media work: it is late already.
+          featurizer.discard(task);
           continue;
         }
         WindowFeaturizer.Result result = featurizer.featurize(task);
@@ -191,6 +206,12 @@ public final class WindowBatchGenerator implements GenerationStep {
     LOG.debug("batch of {} window(s) in {} ms ({} ms generating)", tasks.size(),
         (System.nanoTime() - batchStart) / 1_000_000, generated / 1_000_000);
     return out;
+  }
+
+  /** The windows that come next are featurized while this batch is generated. */
+  @Override
+  public void upcoming(List<WindowTask> tasks) {
+    featurizer.ahead(tasks);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -73,7 +74,42 @@ class BatchPolicyTest {
   }
 
   @Test
+  void theUpcomingWindowsAreTheOnesTheNextBatchesTakeInTheirOrder() {
+    BatchPolicy policy = new BatchPolicy(2, 4, 0,
+        Comparator.comparingLong(w -> -w.record().offset()));
+    policy.add(window(0, 0, 0));
+    policy.add(window(0, 1, 0));
+    policy.add(window(1, 5, 0));
+    policy.add(window(1, 6, 0));
+    policy.add(window(2, 3, 0));
+    List<Long> upcoming = offsets(policy.upcoming(5));
+    assertEquals(List.of(105L, 106L, 203L, 0L, 1L), upcoming);
+    assertEquals(List.of(105L, 106L), offsets(policy.upcoming(2)));
+    assertEquals(5, policy.size(), "looking ahead takes nothing");
+    List<Long> taken = new ArrayList<>(offsets(policy.next(0)));
+    taken.addAll(offsets(policy.next(0)));
+    taken.addAll(offsets(policy.next(0)));
+    assertEquals(upcoming, taken);
+    assertTrue(policy.upcoming(3).isEmpty());
+  }
+
+  @Test
+  void thePolicyIsFullOnceItsReadAheadWaits() {
+    BatchPolicy ahead = new BatchPolicy(2, 2, 0, Comparator.comparingLong(
+        PendingWindow::receivedAtMillis));
+    assertTrue(!ahead.full());
+    ahead.add(window(0, 0, 0));
+    assertTrue(!ahead.full(), "one window of a read-ahead of two");
+    ahead.add(window(0, 1, 0));
+    assertTrue(ahead.full());
+    assertEquals(2, ahead.batchSize());
+    assertTrue(BatchPolicy.arrivalOrder(2, 0).full(), "without read-ahead it is always full");
+  }
+
+  @Test
   void aBatchSizeBelowOneIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> BatchPolicy.arrivalOrder(0, 0));
+    assertThrows(IllegalArgumentException.class, () -> new BatchPolicy(1, -1, 0,
+        Comparator.comparingLong(PendingWindow::receivedAtMillis)));
   }
 }

@@ -25,9 +25,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -88,6 +92,10 @@ class GenerationDriverTest {
   }
 
   private void start(GenerationStep generator, int batchSize) {
+    start(generator, BatchPolicy.arrivalOrder(batchSize, 20));
+  }
+
+  private void start(GenerationStep generator, BatchPolicy policy) {
     PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
     WindowPlanner planner = new WindowPlanner(stream -> null,
         new WindowPlanner.Defaults("", "", 42L, 2, 4.5),
@@ -98,7 +106,7 @@ class GenerationDriverTest {
         serde(GeneratorState.class).serializer()),
         new DeadLetters(1024), metrics);
     loop = new GenerationDriver(consumer, producer, TOPICS, generator, output,
-        WindowTails.inMemory(), metrics, BatchPolicy.arrivalOrder(batchSize, 20),
+        WindowTails.inMemory(), metrics, policy,
         System::currentTimeMillis, planner, new LagTracker(planner, lagMeters),
         RetryBudget.defaults());
     thread = new Thread(loop, "loop-under-test");
@@ -147,6 +155,88 @@ class GenerationDriverTest {
     assertEquals(2, sentTo("audio").size());
     assertEquals(List.of(2), batchSizes, "windows ready together form one batch");
     assertTrue(producer.transactionCommitted());
+  }
+
+  /** A step that records, in order, the batches it generates and the windows said to follow. */
+  private static final class Recording implements GenerationStep {
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final Runnable duringFirstBatch;
+    private final long started = System.nanoTime();
+
+    Recording(Runnable duringFirstBatch) {
+      this.duringFirstBatch = duringFirstBatch;
+    }
+
+    @Override
+    public List<Outcome> generate(List<WindowTask> batch,
+        Function<WindowTask, GeneratorState> tails,
+        Predicate<WindowTask> skipped) {
+      events.add("generate " + indexes(batch));
+      if (events.size() == 1) {
+        duringFirstBatch.run();
+        try {
+          DriverFixtures.await(() -> events.contains("upcoming [2, 3]") || sleepy(),
+              "windows said to follow");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      events.add("done " + indexes(batch));
+      return oneChunkEach(batch);
+    }
+
+    /** Without read-ahead nothing follows during the batch: give the driver a second. */
+    private boolean sleepy() {
+      return System.nanoTime() - started > 1_000_000_000L;
+    }
+
+    @Override
+    public void upcoming(List<WindowTask> tasks) {
+      if (!tasks.isEmpty()) {
+        events.add("upcoming " + indexes(tasks));
+      }
+    }
+
+    static List<Long> indexes(List<WindowTask> tasks) {
+      return tasks.stream().map(WindowTask::getWindowIndex).toList();
+    }
+  }
+
+  @Test
+  void withReadAheadTheNextBatchIsReadAndAnnouncedWhileOneIsGenerated() throws Exception {
+    addTask(P0, 0, task("a", 0));
+    addTask(P0, 1, task("a", 1));
+    Recording step = new Recording(() -> {
+      addTask(P0, 2, task("a", 2));
+      addTask(P0, 3, task("a", 3));
+    });
+    start(step, new BatchPolicy(2, 2, 20, Comparator.comparingLong(
+        PendingWindow::receivedAtMillis)));
+    await(() -> lastOffsets().containsKey(P0) && lastOffsets().get(P0).offset() == 4,
+        "all four committed");
+    List<String> events = new ArrayList<>(step.events);
+    assertEquals("generate [0, 1]", events.get(0));
+    assertTrue(events.indexOf("upcoming [2, 3]") > 0
+        && events.indexOf("upcoming [2, 3]") < events.indexOf("done [0, 1]"),
+        "read and announced during the batch: " + events);
+    assertTrue(events.indexOf("done [0, 1]") < events.indexOf("generate [2, 3]"), "" + events);
+    assertEquals(4, sentTo("audio").size());
+  }
+
+  @Test
+  void withoutReadAheadNothingIsReadWhileABatchIsGenerated() throws Exception {
+    addTask(P0, 0, task("a", 0));
+    addTask(P0, 1, task("a", 1));
+    Recording step = new Recording(() -> {
+      addTask(P0, 2, task("a", 2));
+      addTask(P0, 3, task("a", 3));
+    });
+    start(step, 2);
+    await(() -> lastOffsets().containsKey(P0) && lastOffsets().get(P0).offset() == 4,
+        "all four committed");
+    List<String> events = new ArrayList<>(step.events);
+    assertEquals(List.of("generate [0, 1]", "done [0, 1]", "generate [2, 3]", "done [2, 3]"),
+        events, "the partitions stay paused during the batch");
   }
 
   @Test
