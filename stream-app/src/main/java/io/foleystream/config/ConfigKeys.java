@@ -223,8 +223,9 @@ public final class ConfigKeys {
 
   /** Retention of a stream's state. */
   public static final Key STREAM_RETENTION_MS = key("foleystream.stream.retention.ms", "3600000",
-      "Wall-clock time after a stream's last chunk at which the assembler deletes its state"
-          + " (ended or idle streams; 0: never).");
+      "Wall-clock time after a stream's last chunk at which the assembler deletes its state,"
+          + " and after its last window at which the generator deletes its state (ended or idle"
+          + " streams; 0: never).");
   /** Delay of the live output behind the video. */
   public static final Key LIVE_DELAY_MS = key("foleystream.output.live.delay.ms", "12000",
       "Delay of the live HLS output behind the video's arrival, in ms: long enough for a chunk's"

@@ -444,7 +444,8 @@ public final class FoleystreamApp implements AutoCloseable {
         new BatchPolicy(batchSize, prefetch ? batchSize : 0,
             config.longValue(ConfigKeys.BATCH_WAIT_MS),
             deadlines.order(controls::latest, System::currentTimeMillis)),
-        System::currentTimeMillis, planner, new LagTracker(planner, lagMeters), retryBudget());
+        System::currentTimeMillis, planner, new LagTracker(planner, lagMeters), retryBudget(),
+        config.longValue(ConfigKeys.STREAM_RETENTION_MS));
     loopThread = new Thread(loop, "foleystream-generation");
     loopThread.start();
     LOG.info("generator started: {} -> {} with model set {} ({}, {} weights), batches of up to"

@@ -136,6 +136,8 @@ public final class GenerationDriver implements Runnable {
   private final LagTracker lag;
   private final ExecutorService worker;
   private final RetryBudget retries;
+  private final long stateRetentionMillis;
+  private long nextExpiryMillis;
   private final Set<TopicPartition> revokedDuringBatch = new HashSet<>();
   private volatile boolean running = true;
   private volatile boolean busy;
@@ -161,6 +163,34 @@ public final class GenerationDriver implements Runnable {
       TopicNames topics, GenerationStep step, OutputRecords output, WindowTails tails,
       PipelineMetrics metrics, BatchPolicy policy, LongSupplier clock, WindowPlanner planner,
       LagTracker lag, RetryBudget retries) {
+    this(consumer, producer, topics, step, output, tails, metrics, policy, clock, planner, lag,
+        retries, 0);
+  }
+
+  /**
+   * A driver that also deletes the generator state of streams idle for longer than their
+   * retention.
+   *
+   * @param consumer the window task consumer (read_committed, no auto commit)
+   * @param producer the transactional producer
+   * @param topics the topic names
+   * @param step generates a batch
+   * @param output turns outcomes into records
+   * @param tails the generator's per-stream state
+   * @param metrics meters
+   * @param policy decides what is generated next
+   * @param clock wall-clock milliseconds
+   * @param planner settles each window's settings and deadline decision when it is generated
+   * @param lag measures how far behind generation is
+   * @param retries how long a failing window is retried before it is dead-lettered
+   * @param stateRetentionMillis how long a stream's state outlives its last window (0: for
+   *     ever); a stream that ended deletes it with its last window
+   */
+  public GenerationDriver(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
+      TopicNames topics, GenerationStep step, OutputRecords output, WindowTails tails,
+      PipelineMetrics metrics, BatchPolicy policy, LongSupplier clock, WindowPlanner planner,
+      LagTracker lag, RetryBudget retries, long stateRetentionMillis) {
+    this.stateRetentionMillis = Math.max(0, stateRetentionMillis);
     this.retries = retries;
     this.consumer = consumer;
     this.producer = producer;
@@ -218,6 +248,7 @@ public final class GenerationDriver implements Runnable {
         if (!batch.isEmpty()) {
           processBatch(batch);
         }
+        expireIdleStates();
       }
       state = State.STOPPED;
     } catch (FatalProducerException e) {
@@ -237,6 +268,50 @@ public final class GenerationDriver implements Runnable {
       awaitWorker();
       closeQuietly();
     }
+  }
+
+  /**
+   * Deletes the state of streams that had no window for their retention (idle streams that never
+   * sent an end of stream: an ended stream's last window deleted its state), in a transaction of
+   * its own, at most once per tenth of the retention. A stream with a window waiting keeps its
+   * state.
+   */
+  private void expireIdleStates() {
+    long now = clock.getAsLong();
+    if (stateRetentionMillis == 0 || now < nextExpiryMillis) {
+      return;
+    }
+    nextExpiryMillis = now + Math.max(1, stateRetentionMillis / 10);
+    Set<String> waiting = new HashSet<>();
+    policy.waiting().forEach(p -> {
+      if (p.task() != null) {
+        waiting.add(p.task().getStreamId());
+      }
+    });
+    List<WindowTails.StreamKey> idle = tails.idleSince(now - stateRetentionMillis).stream()
+        .filter(k -> !waiting.contains(k.streamId())).toList();
+    if (idle.isEmpty()) {
+      return;
+    }
+    try {
+      producer.beginTransaction();
+      idle.forEach(k -> producer.send(output.stateDeletion(k.partition(), k.streamId())));
+      commitTransaction();
+    } catch (ProducerFencedException | OutOfOrderSequenceException | UnsupportedVersionException
+        | AuthorizationException | AuthenticationException e) {
+      throw new FatalProducerException("the transactional producer cannot go on: " + e, e);
+    } catch (FatalProducerException e) {
+      throw e;
+    } catch (KafkaException e) {
+      LOG.warn("deleting the state of {} idle stream(s) failed, retried later: {}", idle.size(),
+          e.toString());
+      abortQuietly();
+      return;
+    }
+    idle.forEach(k -> tails.put(k.partition(), k.streamId(), null));
+    metrics.generatorStatesDeleted(idle.size());
+    LOG.info("deleted the generator state of {} stream(s) idle for {} ms", idle.size(),
+        stateRetentionMillis);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.records.DeadLetters;
 import io.foleystream.topology.records.TopicNames;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -95,6 +96,18 @@ public final class OutputRecords {
           task.getWindowStartMicros());
     }
     return out;
+  }
+
+  /**
+   * The record that deletes a stream's generator state.
+   *
+   * @param partition the stream's window task partition (the tail topic's partition too)
+   * @param streamId the stream (the key of its window tasks)
+   * @return a tombstone in the tail topic
+   */
+  public ProducerRecord<byte[], byte[]> stateDeletion(int partition, String streamId) {
+    return new ProducerRecord<>(topics.windowTails(), partition,
+        streamId.getBytes(StandardCharsets.UTF_8), null);
   }
 
   /**

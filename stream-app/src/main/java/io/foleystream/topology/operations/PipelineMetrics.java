@@ -65,6 +65,7 @@ public final class PipelineMetrics {
   private final Counter chunksReceived;
   private final Counter windowsGenerated;
   private final Counter streamsDeleted;
+  private final Counter tailsDeleted;
   private final DistributionSummary batchWindows;
   private final Timer generationCalls;
   private final AtomicLong realTimeFactorMilli = new AtomicLong();
@@ -83,6 +84,9 @@ public final class PipelineMetrics {
     this.streamsDeleted = Counter.builder("foleystream.streams.deleted")
         .description("Streams whose assembler state was deleted after their retention")
         .register(registry);
+    this.tailsDeleted = Counter.builder("foleystream.generator.states.deleted")
+        .description("Streams whose generator state was deleted after their retention without"
+            + " a window (idle streams that never sent an end of stream)").register(registry);
     this.batchWindows = DistributionSummary.builder("foleystream.generation.batch.windows")
         .description("Windows per generation call").register(registry);
     this.generationCalls = Timer.builder("foleystream.generation.calls")
@@ -264,5 +268,23 @@ public final class PipelineMetrics {
   /** Counts a stream whose assembler state was deleted after its retention. */
   public void streamStateDeleted() {
     streamsDeleted.increment();
+  }
+
+  /**
+   * Counts streams whose generator state was deleted after their retention.
+   *
+   * @param streams how many
+   */
+  public void generatorStatesDeleted(int streams) {
+    tailsDeleted.increment(streams);
+  }
+
+  /**
+   * Generator states deleted so far.
+   *
+   * @return the count
+   */
+  public double generatorStatesDeleted() {
+    return tailsDeleted.count();
   }
 }

@@ -14,6 +14,7 @@ import io.foleystream.schemas.GenerationSettings;
 import io.foleystream.schemas.GeneratorState;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowCompletion;
+import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.schemas.registry.InMemorySchemaRegistry;
 import io.foleystream.schemas.serde.SpecificAvroSerde;
@@ -22,6 +23,7 @@ import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.records.DeadLetters;
 import io.foleystream.topology.records.TopicNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +32,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -96,6 +100,11 @@ class GenerationDriverTest {
   }
 
   private void start(GenerationStep generator, BatchPolicy policy) {
+    start(generator, policy, WindowTails.inMemory(), System::currentTimeMillis, 0);
+  }
+
+  private void start(GenerationStep generator, BatchPolicy policy, WindowTails tails,
+      LongSupplier clock, long stateRetentionMillis) {
     PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
     WindowPlanner planner = new WindowPlanner(stream -> null,
         new WindowPlanner.Defaults("", "", 42L, 2, 4.5),
@@ -106,9 +115,8 @@ class GenerationDriverTest {
         serde(GeneratorState.class).serializer()),
         new DeadLetters(1024), metrics);
     loop = new GenerationDriver(consumer, producer, TOPICS, generator, output,
-        WindowTails.inMemory(), metrics, policy,
-        System::currentTimeMillis, planner, new LagTracker(planner, lagMeters),
-        RetryBudget.defaults());
+        tails, metrics, policy, clock, planner, new LagTracker(planner, lagMeters),
+        RetryBudget.defaults(), stateRetentionMillis);
     thread = new Thread(loop, "loop-under-test");
     thread.start();
   }
@@ -237,6 +245,39 @@ class GenerationDriverTest {
     List<String> events = new ArrayList<>(step.events);
     assertEquals(List.of("generate [0, 1]", "done [0, 1]", "generate [2, 3]", "done [2, 3]"),
         events, "the partitions stay paused during the batch");
+  }
+
+  private static GeneratorState state(String stream) {
+    return GeneratorState.newBuilder().setStreamId(stream).setWindowIndex(0)
+        .setMode(WindowMode.LIVE).setOriginMicros(0L).setSampleRate(16_000)
+        .setWindowOffsetSamples(0L).setPublishedEndSamples(16_000L)
+        .setTail(ByteBuffer.allocate(0)).setLastSample(null).setLatentFrames(0)
+        .setLatent(ByteBuffer.allocate(0)).build();
+  }
+
+  @Test
+  void theStateOfAStreamIdleForItsRetentionIsDeletedInATransaction() throws Exception {
+    AtomicLong now = new AtomicLong(1_000_000);
+    WindowTails tails = new WindowTails(partition -> partition == 0
+        ? Map.of("idle", state("idle")) : Map.of("recent", state("recent")), now::get);
+    start((batch, committed, skipped) -> oneChunkEach(batch),
+        BatchPolicy.arrivalOrder(4, 20), tails, now::get, 60_000);
+    await(() -> tails.get(0, "idle") != null && tails.get(1, "recent") != null,
+        "the states read back on assignment");
+    now.addAndGet(50_000);
+    tails.put(1, "recent", state("recent"));
+    Thread.sleep(600);
+    assertTrue(sentTo("tails").isEmpty(), "nothing is deleted before its retention");
+    now.addAndGet(10_001);
+    await(() -> !sentTo("tails").isEmpty(), "the idle stream's tombstone");
+    ProducerRecord<byte[], byte[]> tombstone = sentTo("tails").get(0);
+    assertEquals("idle", new String(tombstone.key(), StandardCharsets.UTF_8));
+    assertEquals(0, tombstone.partition());
+    assertEquals(null, tombstone.value());
+    assertTrue(producer.transactionCommitted());
+    await(() -> tails.get(0, "idle") == null, "the state forgotten once committed");
+    assertEquals(state("recent"), tails.get(1, "recent"), "a stream used since is kept");
+    assertEquals(1, sentTo("tails").size());
   }
 
   @Test
