@@ -107,6 +107,30 @@ class SamplingGridTest {
   }
 
   @Test
+  void officialTimesAreCorrectedWhereTheScaledSumRoundsToTheWrongMicrosecond() {
+    // 123/1e6 as a double times 1e6 is 123.00000000000001: its ceiling overshoots by one.
+    SamplingGrid down = new SamplingGrid(0, 1_000, 1_000_000, 123, GridRule.OFFICIAL);
+    assertEquals(123, down.timeUs(1));
+    assertEquals(246, down.timeUs(2));
+    assertEquals(369, down.timeUs(3));
+    // 25/1e6 added three times is 7.500000000000001e-05, whose product with 1e6 rounds to
+    // 75.0: the sum lies above 75 us, so the first microsecond at or after it is 76.
+    SamplingGrid up = new SamplingGrid(0, 1_000, 1_000_000, 25, GridRule.OFFICIAL);
+    assertEquals(50, up.timeUs(2));
+    assertEquals(76, up.timeUs(3));
+    assertEquals(100, up.timeUs(4));
+  }
+
+  @Test
+  void aNonPositiveFieldIsNamedAsABadGridNotAsAnEmptyOrOverflowingOne() {
+    for (long[] fields : new long[][] {{0, 8, 1}, {8_000_000, 0, 1}, {8_000_000, 8, 0}}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new SamplingGrid(0, fields[0], (int) fields[1], (int) fields[2]));
+      assertTrue(e.getMessage().startsWith("bad sampling grid"), e.getMessage());
+    }
+  }
+
+  @Test
   void theEndIsTheStartPlusTheDuration() {
     assertEquals(3_500_001, new SamplingGrid(1_500_001, 2_000_000, 25, 1).endUs());
   }
