@@ -164,6 +164,10 @@ public final class ConfigKeys {
   public static final Key CFG = key("foleystream.generation.cfg", null,
       "Guidance strength of streams whose control record sets none (default: the model"
           + " set's).");
+  /** Whether CLIP features are masked away. */
+  public static final Key MASK_AWAY_CLIP = key("foleystream.generation.mask.away.clip", "false",
+      "Replace the CLIP image features of streams whose control record says nothing by the"
+          + " model's learned empty CLIP feature (MMAudio's --mask_away_clip).");
   /** Most windows per generation call. */
   public static final Key BATCH_SIZE = key("foleystream.generation.batch.size", "4",
       "Most windows generated in one call.");

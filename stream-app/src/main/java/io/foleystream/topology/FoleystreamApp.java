@@ -471,7 +471,8 @@ public final class FoleystreamApp implements AutoCloseable {
     WindowPlanner.Defaults defaults = new WindowPlanner.Defaults(
         config.string(ConfigKeys.PROMPT), config.string(ConfigKeys.NEGATIVE_PROMPT),
         config.longValue(ConfigKeys.SEED), steps != null ? steps : sampler.steps(),
-        cfg != null ? cfg : sampler.cfgStrength());
+        cfg != null ? cfg : sampler.cfgStrength(),
+        config.booleanValue(ConfigKeys.MASK_AWAY_CLIP));
     return new WindowPlanner(view::latest, defaults, deadlines, decision -> {
       if (decision.skipped()) {
         lagMeters.skipped(decision.action().name());

@@ -53,7 +53,8 @@ class WireFormatTest {
         0,                                 // state: enum index 0 (STARTED)
         0,                                 // prompt: union branch 0 (null)
         0,                                 // negativePrompt: union branch 0 (null)
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};  // seed ... deadlinePolicy: union branch 0 (null)
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   // seed ... deadlinePolicy: union branch 0 (null)
+        0};                                // maskAwayClip: union branch 0 (null)
     assertArrayEquals(expected, payload);
   }
 
@@ -65,7 +66,7 @@ class WireFormatTest {
         new SpecificAvroDeserializer<>(StreamControl.class, registry);
     deserializer.configure(Map.of(), false);
     byte[] payload = {0, 0, 0, 0, (byte) id, 0x02, 'x', 2, 2, 0x04, 'h', 'i', 0,
-        2, 0x54, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        2, 0x54, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1};
 
     StreamControl control = deserializer.deserialize(TOPIC, payload);
 
@@ -73,6 +74,7 @@ class WireFormatTest {
     assertEquals(io.foleystream.schemas.StreamState.STOPPED, control.getState());
     assertEquals("hi", control.getPrompt());
     assertEquals(42L, control.getSeed());
+    assertEquals(Boolean.TRUE, control.getMaskAwayClip(), "union branch 1, boolean 1");
   }
 
   @Test

@@ -141,7 +141,8 @@ public record AssemblerSettings(long durationMicros, long defaultHopMicros, long
    */
   public GenerationSettings generationSettings(StreamControl control) {
     if (control == null) {
-      return new GenerationSettings(prompt, negativePrompt, seed, steps, cfgStrength, null);
+      return new GenerationSettings(prompt, negativePrompt, seed, steps, cfgStrength, null,
+          false);
     }
     return new GenerationSettings(
         control.getPrompt() != null ? control.getPrompt() : prompt,
@@ -149,6 +150,6 @@ public record AssemblerSettings(long durationMicros, long defaultHopMicros, long
         control.getSeed() != null ? control.getSeed() : seed,
         control.getSteps() != null ? control.getSteps() : steps,
         control.getCfgStrength() != null ? control.getCfgStrength() : cfgStrength,
-        control.getModelVariant());
+        control.getModelVariant(), Boolean.TRUE.equals(control.getMaskAwayClip()));
   }
 }

@@ -5,6 +5,8 @@ import io.foleystream.topology.records.PayloadFetcher;
 import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.GeneratedWindow;
 import io.foleystream.inference.LatentPrefix;
+import io.foleystream.inference.VideoFeatures;
+import io.foleystream.inference.VisualConditioning;
 import io.foleystream.inference.GenerationListener;
 import io.foleystream.inference.InitialNoise;
 import io.foleystream.inference.InvalidInputException;
@@ -294,7 +296,8 @@ public final class WindowBatchGenerator implements GenerationStep {
     List<WindowInput> inputs = new ArrayList<>();
     for (WindowTask task : group) {
       GenerationSettings g = task.getGeneration();
-      inputs.add(new WindowInput(features.get(task).features(), textOrNull(g.getPrompt()),
+      inputs.add(new WindowInput(visual(task, features.get(task).features()),
+          textOrNull(g.getPrompt()),
           textOrNull(g.getNegativePrompt()), new InitialNoise.Seeded(seed(task)),
           prefixes.get(task)));
     }
@@ -320,6 +323,19 @@ public final class WindowBatchGenerator implements GenerationStep {
       metrics.time(PipelineMetrics.Stage.GENERATION, nanos);
     }
     return nanos;
+  }
+
+  /**
+   * A window's visual features as its stream asks: masked away CLIP rows keep only the
+   * synchronisation features (MMAudio's {@code --mask_away_clip}); a window without video has
+   * none to mask.
+   */
+  private VideoFeatures visual(WindowTask task, VideoFeatures video) {
+    if (video == null || !task.getGeneration().getMaskAwayClip()) {
+      return video;
+    }
+    return VisualConditioning.maskAwayClip(engine.modelSet(), engine.modelSet().sequence(),
+        video);
   }
 
   /** An empty prompt means "none", as the control record's schema says. */

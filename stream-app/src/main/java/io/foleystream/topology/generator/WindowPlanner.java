@@ -30,9 +30,25 @@ public final class WindowPlanner {
    * @param seed global seed
    * @param steps default Euler steps
    * @param cfgStrength default guidance strength
+   * @param maskAwayClip whether CLIP features are masked away by default
    */
   public record Defaults(String prompt, String negativePrompt, long seed, int steps,
-      double cfgStrength) {}
+      double cfgStrength, boolean maskAwayClip) {
+
+    /**
+     * Defaults that keep the CLIP features.
+     *
+     * @param prompt default prompt
+     * @param negativePrompt default negative prompt
+     * @param seed global seed
+     * @param steps default Euler steps
+     * @param cfgStrength default guidance strength
+     */
+    public Defaults(String prompt, String negativePrompt, long seed, int steps,
+        double cfgStrength) {
+      this(prompt, negativePrompt, seed, steps, cfgStrength, false);
+    }
+  }
 
   private final Function<String, StreamControl> controls;
   private final Defaults defaults;
@@ -117,7 +133,7 @@ public final class WindowPlanner {
     if (control == null) {
       return new GenerationSettings(defaults.prompt(), defaults.negativePrompt(),
           defaults.seed(), defaults.steps(), defaults.cfgStrength(),
-          task.getGeneration().getModelVariant());
+          task.getGeneration().getModelVariant(), defaults.maskAwayClip());
     }
     return new GenerationSettings(
         control.getPrompt() != null ? control.getPrompt() : defaults.prompt(),
@@ -127,6 +143,8 @@ public final class WindowPlanner {
         control.getSteps() != null ? control.getSteps() : defaults.steps(),
         control.getCfgStrength() != null ? control.getCfgStrength() : defaults.cfgStrength(),
         control.getModelVariant() != null ? control.getModelVariant()
-            : task.getGeneration().getModelVariant());
+            : task.getGeneration().getModelVariant(),
+        control.getMaskAwayClip() != null ? control.getMaskAwayClip()
+            : defaults.maskAwayClip());
   }
 }

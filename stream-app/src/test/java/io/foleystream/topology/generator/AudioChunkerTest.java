@@ -39,7 +39,7 @@ class AudioChunkerTest {
   private static WindowTask task(long index, long start, long hop, List<VideoChunk> chunks) {
     return WindowTask.newBuilder().setStreamId("s").setWindowIndex(index)
         .setWindowStartMicros(start).setWindowDurationMicros(8 * S).setHopMicros(hop)
-        .setGeneration(new GenerationSettings("", "", 42L, 25, 4.5, null)).setChunks(chunks)
+        .setGeneration(new GenerationSettings("", "", 42L, 25, 4.5, null, false)).setChunks(chunks)
         .setCoveredMicros(8 * S).setCompletion(WindowCompletion.COMPLETE)
         .setGapPolicy(GapPolicy.NONE).build();
   }

@@ -33,7 +33,7 @@ class DeadlinePolicyTest {
     return WindowTask.newBuilder().setStreamId(stream).setWindowIndex(index)
         .setWindowStartMicros(index * 8_000_000L).setWindowDurationMicros(8_000_000L)
         .setHopMicros(8_000_000L).setGeneration(new GenerationSettings("", "", 42L, STEPS, 4.5,
-            null)).setChunks(List.of()).setCoveredMicros(8_000_000L)
+            null, false)).setChunks(List.of()).setCoveredMicros(8_000_000L)
         .setCompletion(WindowCompletion.COMPLETE).setGapPolicy(GapPolicy.NONE)
         .setAssembledAt(Instant.ofEpochMilli(lastChunkAtMillis + 5))
         .setLastChunkAt(Instant.ofEpochMilli(lastChunkAtMillis)).build();

@@ -32,7 +32,7 @@ class LagTrackerTest {
   private static PendingWindow window(String stream, long index, long readyAt) {
     WindowTask task = WindowTask.newBuilder().setStreamId(stream).setWindowIndex(index)
         .setWindowStartMicros(0).setWindowDurationMicros(8_000_000L).setHopMicros(8_000_000L)
-        .setGeneration(new GenerationSettings("", "", 42L, 25, 4.5, null)).setChunks(List.of())
+        .setGeneration(new GenerationSettings("", "", 42L, 25, 4.5, null, false)).setChunks(List.of())
         .setCoveredMicros(8_000_000L).setCompletion(WindowCompletion.COMPLETE)
         .setGapPolicy(GapPolicy.NONE).setLastChunkAt(Instant.ofEpochMilli(readyAt)).build();
     return new PendingWindow(new ConsumerRecord<>("tasks", 0, index, new byte[0], new byte[0]),

@@ -117,7 +117,7 @@ public final class LiveModeBenchmark {
         WindowTask task = WindowTask.newBuilder().setStreamId("bench").setWindowIndex(k)
             .setWindowStartMicros(start).setWindowDurationMicros(8_000_000L)
             .setHopMicros(timeline.micros((k + 1) * hop) - start)
-            .setGeneration(new GenerationSettings("", "", 42L, 25, 4.5, null))
+            .setGeneration(new GenerationSettings("", "", 42L, 25, 4.5, null, false))
             .setChunks(inWindow).setCoveredMicros(8_000_000L)
             .setCompletion(WindowCompletion.COMPLETE).setGapPolicy(GapPolicy.NONE)
             .setGrid(new WindowGrid(mode, origin, k * hop, hop, engine.sampleRate(), margin))

@@ -68,7 +68,7 @@ class LiveSeamTest {
       tasks.add(WindowTask.newBuilder().setStreamId("s").setWindowIndex(k)
           .setWindowStartMicros(start).setWindowDurationMicros(8_000_000L)
           .setHopMicros(timeline.micros((k + 1) * hop) - start)
-          .setGeneration(new GenerationSettings("rain", "", 42L, 2, 4.5, null))
+          .setGeneration(new GenerationSettings("rain", "", 42L, 2, 4.5, null, false))
           .setChunks(List.of()).setCoveredMicros(0).setCompletion(WindowCompletion.COMPLETE)
           .setGapPolicy(GapPolicy.NONE)
           .setGrid(new WindowGrid(mode, 0L, k * hop, hop, engine.sampleRate(), margin))

@@ -60,7 +60,7 @@ class SkippedWindowTest {
   private static WindowTask task(long index, long start, List<VideoChunk> chunks) {
     return WindowTask.newBuilder().setStreamId("s").setWindowIndex(index)
         .setWindowStartMicros(start).setWindowDurationMicros(8 * S).setHopMicros(8 * S)
-        .setGeneration(new GenerationSettings("", "", 42L, 2, 4.5, null)).setChunks(chunks)
+        .setGeneration(new GenerationSettings("", "", 42L, 2, 4.5, null, false)).setChunks(chunks)
         .setCoveredMicros(8 * S).setCompletion(WindowCompletion.COMPLETE)
         .setGapPolicy(GapPolicy.NONE).build();
   }

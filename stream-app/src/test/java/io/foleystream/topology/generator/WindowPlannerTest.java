@@ -33,7 +33,7 @@ class WindowPlannerTest {
   private static PendingWindow window(String stream, long lastChunkAt) {
     WindowTask task = WindowTask.newBuilder().setStreamId(stream).setWindowIndex(3)
         .setWindowStartMicros(0).setWindowDurationMicros(8_000_000L).setHopMicros(8_000_000L)
-        .setGeneration(new GenerationSettings("frozen", "frozen", 1L, 3, 1.0, "pinned"))
+        .setGeneration(new GenerationSettings("frozen", "frozen", 1L, 3, 1.0, "pinned", false))
         .setChunks(List.of()).setCoveredMicros(8_000_000L)
         .setCompletion(WindowCompletion.COMPLETE).setGapPolicy(GapPolicy.NONE)
         .setLastChunkAt(Instant.ofEpochMilli(lastChunkAt)).build();
@@ -47,7 +47,28 @@ class WindowPlannerTest {
     assertTrue(planner.plan(List.of(w), 1_000).isEmpty());
     GenerationSettings g = w.task().getGeneration();
     assertEquals(new GenerationSettings("configured prompt", "configured negative", 42L, 25, 4.5,
-        "pinned"), g);
+        "pinned", false), g);
+  }
+
+  @Test
+  void maskingAwayClipFollowsTheControlRecordElseTheDefault() {
+    WindowPlanner masking = new WindowPlanner(controls::get, new WindowPlanner.Defaults("", "",
+        42L, 25, 4.5, true), new DeadlinePolicy(8_000, DeadlineAction.QUEUE), decisions::add);
+    PendingWindow byDefault = window("a", 1_000);
+    masking.plan(List.of(byDefault), 1_000);
+    assertTrue(byDefault.task().getGeneration().getMaskAwayClip());
+    controls.put("b", StreamControl.newBuilder().setStreamId("b").setMaskAwayClip(false).build());
+    PendingWindow keeps = window("b", 1_000);
+    masking.plan(List.of(keeps), 1_000);
+    assertTrue(!keeps.task().getGeneration().getMaskAwayClip(), "the stream's own choice");
+    controls.put("c", StreamControl.newBuilder().setStreamId("c").setPrompt("x").build());
+    PendingWindow unset = window("c", 1_000);
+    planner.plan(List.of(unset), 1_000);
+    assertTrue(!unset.task().getGeneration().getMaskAwayClip(), "null keeps the default");
+    controls.put("d", StreamControl.newBuilder().setStreamId("d").setMaskAwayClip(true).build());
+    PendingWindow masked = window("d", 1_000);
+    planner.plan(List.of(masked), 1_000);
+    assertTrue(masked.task().getGeneration().getMaskAwayClip());
   }
 
   @Test
