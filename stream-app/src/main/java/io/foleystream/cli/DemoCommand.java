@@ -18,6 +18,7 @@ import io.foleystream.topology.client.VideoIngestor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
           .setLevel(Level.ERROR);
     }
     long t0 = System.nanoTime();
-    ModelSet set = ModelSet.open(setDir);
+    ModelSet set = ModelSet.open(setDir, verificationBar());
     boolean untrained = !"official".equals(set.manifest().weights());
     step("model set %s: %s, %d Hz, %.0f s windows, %s weights", setDir,
         set.manifest().variant(), set.manifest().sampleRate(), set.manifest().durationS(),
@@ -179,7 +180,7 @@ final class DemoCommand implements Callable<Integer> {
         values.put(ConfigKeys.STEPS.name(), String.valueOf(steps));
       }
       FoleystreamConfig config = FoleystreamConfig.of(values);
-      try (FoleystreamApp app = FoleystreamApp.start(config)) {
+      try (FoleystreamApp app = FoleystreamApp.start(config, verificationBar())) {
         step("application running: assembler and generator, metrics on"
             + " http://127.0.0.1:%d/metrics", app.httpPort());
         return runPipeline(config, app, set, untrained, t0);
@@ -271,6 +272,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     return mode == WindowMode.LIVE ? 2000 : Math.round(ModelSet.open(models != null ? models
         : findTinySet()).manifest().durationS() * 1000);
+  }
+
+  /** A fresh bar for each time the set is verified: here, and again as the generator starts. */
+  private VerificationBar verificationBar() {
+    return VerificationBar.forConsole(new PrintWriter(console, true), true);
   }
 
   private static long last(List<AudioChunk> window) {

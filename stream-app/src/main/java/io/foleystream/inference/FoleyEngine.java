@@ -93,7 +93,24 @@ public final class FoleyEngine implements AutoCloseable {
    */
   public static FoleyEngine open(Path directory, RuntimeOptions options,
       boolean featureExtractors) {
-    ModelSet set = ModelSet.open(directory);
+    return open(directory, options, featureExtractors, VerificationListener.NONE);
+  }
+
+  /**
+   * Opens a set as {@link #open(Path, RuntimeOptions, boolean)} does, telling a listener how the
+   * checksum verification of its files goes.
+   *
+   * @param directory the model set directory
+   * @param options provider, threads, memory settings
+   * @param featureExtractors whether to load the CLIP image and Synchformer graphs
+   * @param verification told about the bytes hashed
+   * @return the engine
+   * @throws ModelSetException if the set is invalid, incomplete or corrupted
+   * @throws ProviderUnavailableException if {@code cuda} was asked for and cannot be had
+   */
+  public static FoleyEngine open(Path directory, RuntimeOptions options,
+      boolean featureExtractors, VerificationListener verification) {
+    ModelSet set = ModelSet.open(directory, verification);
     EnumSet<ModelGraph> graphs = EnumSet.of(ModelGraph.CLIP_TEXT, ModelGraph.CONDITIONS,
         ModelGraph.VELOCITY, ModelGraph.DECODER);
     if (featureExtractors) {
