@@ -55,7 +55,7 @@ final class BenchmarkCommand implements Callable<Integer> {
   Integer steps;
 
   @Option(names = "--no-progress",
-      description = "Do not draw the checksum verification's progress bar.")
+      description = "Do not draw the progress bars of the model set's loading.")
   boolean noProgress;
 
   @Override
@@ -73,7 +73,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     long start = System.nanoTime();
     ModelSetNotice.print(err, models);
     try (FoleyEngine engine = FoleyEngine.open(models, options, true,
-        VerificationBar.forConsole(err, !noProgress))) {
+        ModelLoadProgress.forConsole(err, !noProgress))) {
       err.printf(Locale.ROOT, "%s%nsessions: %s%nloading: %.1f ms%n", engine.modelSet(),
           engine.providers(), (System.nanoTime() - start) / 1e6);
       SequenceConfig s = engine.modelSet().sequence();

@@ -143,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
           .setLevel(Level.ERROR);
     }
     long t0 = System.nanoTime();
-    ModelSet set = ModelSet.open(setDir, verificationBar());
+    ModelSet set = ModelSet.open(setDir, loadProgress());
     boolean untrained = !"official".equals(set.manifest().weights());
     step("model set %s: %s, %d Hz, %.0f s windows, %s weights", setDir,
         set.manifest().variant(), set.manifest().sampleRate(), set.manifest().durationS(),
@@ -180,7 +180,7 @@ final class DemoCommand implements Callable<Integer> {
         values.put(ConfigKeys.STEPS.name(), String.valueOf(steps));
       }
       FoleystreamConfig config = FoleystreamConfig.of(values);
-      try (FoleystreamApp app = FoleystreamApp.start(config, verificationBar())) {
+      try (FoleystreamApp app = FoleystreamApp.start(config, loadProgress())) {
         step("application running: assembler and generator, metrics on"
             + " http://127.0.0.1:%d/metrics", app.httpPort());
         return runPipeline(config, app, set, untrained, t0);
@@ -275,8 +275,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** A fresh bar for each time the set is verified: here, and again as the generator starts. */
-  private VerificationBar verificationBar() {
-    return VerificationBar.forConsole(new PrintWriter(console, true), true);
+  private ModelLoadProgress loadProgress() {
+    return ModelLoadProgress.forConsole(new PrintWriter(console, true), true);
   }
 
   private static long last(List<AudioChunk> window) {

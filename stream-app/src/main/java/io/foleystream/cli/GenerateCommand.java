@@ -134,7 +134,7 @@ final class GenerateCommand implements Callable<Integer> {
   Path mux;
 
   @Option(names = "--no-progress",
-      description = "Do not draw the progress bars (checksum verification, sampling).")
+      description = "Do not draw the progress bars (model set loading, sampling).")
   boolean noProgress;
 
   @Override
@@ -194,7 +194,7 @@ final class GenerateCommand implements Callable<Integer> {
     boolean fromVideo = source != null && source.video != null;
     ModelSetNotice.print(err, models);
     try (FoleyEngine engine = FoleyEngine.open(models, options, fromVideo || fromImage,
-        VerificationBar.forConsole(err, !noProgress))) {
+        ModelLoadProgress.forConsole(err, !noProgress))) {
       timings.add("load models", System.nanoTime() - start);
       ModelSetManifest manifest = engine.modelSet().manifest();
       err.println(engine.modelSet());

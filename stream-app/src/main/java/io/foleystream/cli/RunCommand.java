@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
   Path models;
 
   @Option(names = "--no-progress", description = "Do not print the progress of the model set's"
-      + " checksum verification.")
+      + " loading (checksums, sessions).")
   boolean noProgress;
 
   @Override
@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
     }
     FoleystreamApp app;
     try {
-      app = FoleystreamApp.start(config, VerificationBar.forConsole(err(), !noProgress));
+      app = FoleystreamApp.start(config, ModelLoadProgress.forConsole(err(), !noProgress));
     } catch (ConfigException e) {
       err().println("foleystream run: " + Redaction.redact(e.getMessage()));
       err().flush();

@@ -55,7 +55,7 @@ public final class ModelSet {
    *     file missing, of the wrong size or checksum, unreadable features or vocabulary
    */
   public static ModelSet open(Path directory) {
-    return open(directory, VerificationListener.NONE);
+    return open(directory, ModelLoadListener.NONE);
   }
 
   /**
@@ -67,7 +67,7 @@ public final class ModelSet {
    * @throws ModelSetException naming the file and the problem: manifest missing or invalid, a
    *     file missing, of the wrong size or checksum, unreadable features or vocabulary
    */
-  public static ModelSet open(Path directory, VerificationListener listener) {
+  public static ModelSet open(Path directory, ModelLoadListener listener) {
     Path manifestFile = directory.resolve(MANIFEST);
     String json;
     try {
@@ -117,12 +117,12 @@ public final class ModelSet {
   /** Hashes the files of one set in turn, keeping the running count the listener sees. */
   private static final class Hashing {
 
-    private final VerificationListener listener;
+    private final ModelLoadListener listener;
     private final long total;
     private final byte[] buffer = new byte[HASH_BUFFER];
     private long hashedBefore;
 
-    Hashing(VerificationListener listener, long total) {
+    Hashing(ModelLoadListener listener, long total) {
       this.listener = listener;
       this.total = total;
     }
@@ -166,7 +166,7 @@ public final class ModelSet {
     }
 
     private void report(String name, long fileHashed, long size) {
-      listener.hashed(new VerificationListener.Progress(name, Math.min(fileHashed, size), size,
+      listener.hashed(new ModelLoadListener.Progress(name, Math.min(fileHashed, size), size,
           hashedBefore + Math.min(fileHashed, size), total));
     }
   }

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.foleystream.inference.VerificationListener.Progress;
+import io.foleystream.inference.ModelLoadListener.Progress;
+import java.util.EnumSet;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -17,14 +18,23 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ModelSetVerificationTest {
+class ModelLoadListenerTest {
 
   @TempDir
   Path temp;
 
+  private static ModelLoadListener hashes(List<Progress> seen) {
+    return new ModelLoadListener() {
+      @Override
+      public void hashed(Progress progress) {
+        seen.add(progress);
+      }
+    };
+  }
+
   private static List<Progress> open(Path set) {
     List<Progress> seen = new ArrayList<>();
-    ModelSet.open(set, seen::add);
+    ModelSet.open(set, hashes(seen));
     return seen;
   }
 
@@ -103,8 +113,27 @@ class ModelSetVerificationTest {
     }
     List<Progress> seen = new ArrayList<>();
     ModelSetException e = assertThrows(ModelSetException.class,
-        () -> ModelSet.open(set, seen::add));
+        () -> ModelSet.open(set, hashes(seen)));
     assertTrue(e.getMessage().contains("truncated or replaced"), e.getMessage());
     assertEquals(List.of(), seen);
+  }
+
+  @Test
+  void everySessionIsReportedOnceCountingUpToTheGraphsAsked() {
+    ModelSet set = ModelSet.open(TinyModelSet.DIRECTORY);
+    EnumSet<ModelGraph> graphs = EnumSet.of(ModelGraph.CLIP_TEXT, ModelGraph.CONDITIONS,
+        ModelGraph.DECODER);
+    List<String> seen = new ArrayList<>();
+    ModelSessions.open(set, RuntimeOptions.defaults(), graphs, new ModelLoadListener() {
+      @Override
+      public void sessionCreated(ModelGraph graph, int created, int total) {
+        seen.add(graph.key() + " " + created + "/" + total);
+      }
+    }).close();
+    List<String> expected = new ArrayList<>();
+    for (ModelGraph graph : graphs) {
+      expected.add(graph.key() + " " + (expected.size() + 1) + "/" + graphs.size());
+    }
+    assertEquals(expected, seen);
   }
 }
