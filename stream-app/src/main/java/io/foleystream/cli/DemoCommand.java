@@ -18,7 +18,6 @@ import io.foleystream.topology.client.VideoIngestor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -276,7 +275,7 @@ final class DemoCommand implements Callable<Integer> {
 
   /** A fresh bar for each time the set is verified: here, and again as the generator starts. */
   private ModelLoadProgress loadProgress() {
-    return ModelLoadProgress.forConsole(new PrintWriter(console, true), true);
+    return ModelLoadProgress.forConsole(spec.commandLine().getErr(), true);
   }
 
   private static long last(List<AudioChunk> window) {
