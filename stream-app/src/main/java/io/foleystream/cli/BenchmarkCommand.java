@@ -54,6 +54,10 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "N", description = "Euler steps (default: the set's).")
   Integer steps;
 
+  @Option(names = "--no-progress",
+      description = "Do not draw the progress bars of the model set's loading.")
+  boolean noProgress;
+
   @Override
   public Integer call() throws Exception {
     Preflight.modelSet(models, "--models");
@@ -68,7 +72,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     RuntimeOptions options = runtime.toRuntimeOptions();
     long start = System.nanoTime();
     ModelSetNotice.print(err, models);
-    try (FoleyEngine engine = FoleyEngine.open(models, options)) {
+    try (FoleyEngine engine = FoleyEngine.open(models, options, true,
+        ModelLoadProgress.forConsole(err, !noProgress))) {
       err.printf(Locale.ROOT, "%s%nsessions: %s%nloading: %.1f ms%n", engine.modelSet(),
           engine.providers(), (System.nanoTime() - start) / 1e6);
       SequenceConfig s = engine.modelSet().sequence();

@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
           .setLevel(Level.ERROR);
     }
     long t0 = System.nanoTime();
-    ModelSet set = ModelSet.open(setDir);
+    ModelSet set = ModelSet.open(setDir, loadProgress());
     boolean untrained = !"official".equals(set.manifest().weights());
     step("model set %s: %s, %d Hz, %.0f s windows, %s weights", setDir,
         set.manifest().variant(), set.manifest().sampleRate(), set.manifest().durationS(),
@@ -179,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
         values.put(ConfigKeys.STEPS.name(), String.valueOf(steps));
       }
       FoleystreamConfig config = FoleystreamConfig.of(values);
-      try (FoleystreamApp app = FoleystreamApp.start(config)) {
+      try (FoleystreamApp app = FoleystreamApp.start(config, loadProgress())) {
         step("application running: assembler and generator, metrics on"
             + " http://127.0.0.1:%d/metrics", app.httpPort());
         return runPipeline(config, app, set, untrained, t0);
@@ -271,6 +271,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     return mode == WindowMode.LIVE ? 2000 : Math.round(ModelSet.open(models != null ? models
         : findTinySet()).manifest().durationS() * 1000);
+  }
+
+  /** A fresh bar for each time the set is verified: here, and again as the generator starts. */
+  private ModelLoadProgress loadProgress() {
+    return ModelLoadProgress.forConsole(spec.commandLine().getErr(), true);
   }
 
   private static long last(List<AudioChunk> window) {

@@ -133,7 +133,8 @@ final class GenerateCommand implements Callable<Integer> {
           + "(needs --video).")
   Path mux;
 
-  @Option(names = "--no-progress", description = "Do not draw the progress bar.")
+  @Option(names = "--no-progress",
+      description = "Do not draw the progress bars (model set loading, sampling).")
   boolean noProgress;
 
   @Override
@@ -192,7 +193,8 @@ final class GenerateCommand implements Callable<Integer> {
     RuntimeOptions options = runtime.toRuntimeOptions();
     boolean fromVideo = source != null && source.video != null;
     ModelSetNotice.print(err, models);
-    try (FoleyEngine engine = FoleyEngine.open(models, options, fromVideo || fromImage)) {
+    try (FoleyEngine engine = FoleyEngine.open(models, options, fromVideo || fromImage,
+        ModelLoadProgress.forConsole(err, !noProgress))) {
       timings.add("load models", System.nanoTime() - start);
       ModelSetManifest manifest = engine.modelSet().manifest();
       err.println(engine.modelSet());

@@ -80,6 +80,10 @@ final class MuxCommand implements Callable<Integer> {
           + ".delay.ms, 12000: one 8 s window plus processing).")
   Long delayMs;
 
+  @Option(names = "--no-progress", description = "Do not draw the progress bar of the wait"
+      + " (the line of each completed window stays).")
+  boolean noProgress;
+
   @Mixin
   KafkaOptions kafka;
 
@@ -101,14 +105,32 @@ final class MuxCommand implements Callable<Integer> {
         streamId, topic, timeoutSeconds);
     err().flush();
     try (KafkaConsumer<String, AudioChunk> consumer = consumer(config)) {
-      List<AudioChunk> chunks = new AudioCollector(consumer, topic).collect(streamId,
-          Duration.ofSeconds(timeoutSeconds), window -> {
-            err().printf(Locale.ROOT, "window %d: %d chunk(s)%n",
-                window.get(0).getWindowIndex(), window.size());
-            err().flush();
-          });
+      List<AudioChunk> chunks = collect(consumer, topic, streamId,
+          Duration.ofSeconds(timeoutSeconds), AudioWaitProgress.forConsole(err(), !noProgress));
       write(chunks, video, videoStartUs, out, wav);
       return ExitCodes.OK;
+    }
+  }
+
+  /**
+   * Collects a stream's audio, showing the wait.
+   *
+   * @param consumer a read_committed consumer
+   * @param topic the audio topic
+   * @param streamId the stream
+   * @param timeout the longest wait
+   * @param display where the wait is shown
+   * @return the chunks in time order
+   * @throws TimeoutException if the stream is not complete in time
+   */
+  static List<AudioChunk> collect(org.apache.kafka.clients.consumer.Consumer<String,
+      AudioChunk> consumer, String topic, String streamId, Duration timeout,
+      AudioWaitProgress display) throws TimeoutException {
+    try {
+      return new AudioCollector(consumer, topic).collect(streamId, timeout, display::windowDone,
+          display::update);
+    } finally {
+      display.finish();
     }
   }
 

@@ -42,6 +42,10 @@ final class RunCommand implements Callable<Integer> {
       description = "Model set directory (foleystream.models).")
   Path models;
 
+  @Option(names = "--no-progress", description = "Do not print the progress of the model set's"
+      + " loading (checksums, sessions).")
+  boolean noProgress;
+
   @Override
   public Integer call() throws InterruptedException {
     FoleystreamConfig config = kafka.load();
@@ -51,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
     }
     FoleystreamApp app;
     try {
-      app = FoleystreamApp.start(config);
+      app = FoleystreamApp.start(config, ModelLoadProgress.forConsole(err(), !noProgress));
     } catch (ConfigException e) {
       err().println("foleystream run: " + Redaction.redact(e.getMessage()));
       err().flush();

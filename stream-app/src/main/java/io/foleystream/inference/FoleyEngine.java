@@ -93,14 +93,32 @@ public final class FoleyEngine implements AutoCloseable {
    */
   public static FoleyEngine open(Path directory, RuntimeOptions options,
       boolean featureExtractors) {
-    ModelSet set = ModelSet.open(directory);
+    return open(directory, options, featureExtractors, ModelLoadListener.NONE);
+  }
+
+  /**
+   * Opens a set as {@link #open(Path, RuntimeOptions, boolean)} does, telling a listener how the
+   * checksum verification of its files and the creation of its sessions go.
+   *
+   * @param directory the model set directory
+   * @param options provider, threads, memory settings
+   * @param featureExtractors whether to load the CLIP image and Synchformer graphs
+   * @param listener told about the bytes hashed and the sessions created
+   * @return the engine
+   * @throws ModelSetException if the set is invalid, incomplete or corrupted
+   * @throws ProviderUnavailableException if {@code cuda} was asked for and cannot be had
+   */
+  public static FoleyEngine open(Path directory, RuntimeOptions options,
+      boolean featureExtractors, ModelLoadListener listener) {
+    ModelSet set = ModelSet.open(directory, listener);
     EnumSet<ModelGraph> graphs = EnumSet.of(ModelGraph.CLIP_TEXT, ModelGraph.CONDITIONS,
         ModelGraph.VELOCITY, ModelGraph.DECODER);
     if (featureExtractors) {
       graphs.add(ModelGraph.CLIP_IMAGE);
       graphs.add(ModelGraph.SYNCHFORMER);
     }
-    return new FoleyEngine(set, ModelSessions.open(set, options, graphs), featureExtractors);
+    return new FoleyEngine(set, ModelSessions.open(set, options, graphs, listener),
+        featureExtractors);
   }
 
   /**

@@ -65,19 +65,43 @@ public final class ModelSessions implements AutoCloseable {
    */
   public static ModelSessions open(ModelSet set, RuntimeOptions options,
       Collection<ModelGraph> graphs) {
-    return open(set, options, graphs, ProviderSelector.forThisRuntime());
+    return open(set, options, graphs, ModelLoadListener.NONE);
+  }
+
+  /**
+   * Creates sessions for some graphs of a set, telling a listener as each one is ready.
+   *
+   * @param set the verified set
+   * @param options provider, threads, memory settings
+   * @param graphs the graphs to load
+   * @param listener told about each session created
+   * @return the sessions
+   * @throws ProviderUnavailableException if {@code cuda} was asked for and cannot be had
+   * @throws ModelSetException if ONNX Runtime rejects a graph or its inputs and outputs differ
+   *     from the manifest
+   */
+  public static ModelSessions open(ModelSet set, RuntimeOptions options,
+      Collection<ModelGraph> graphs, ModelLoadListener listener) {
+    return open(set, options, graphs, ProviderSelector.forThisRuntime(), listener);
   }
 
   static ModelSessions open(ModelSet set, RuntimeOptions options, Collection<ModelGraph> graphs,
       ProviderSelector selector) {
+    return open(set, options, graphs, selector, ModelLoadListener.NONE);
+  }
+
+  private static ModelSessions open(ModelSet set, RuntimeOptions options,
+      Collection<ModelGraph> graphs, ProviderSelector selector, ModelLoadListener listener) {
     OrtEnvironment environment = OrtEnvironment.getEnvironment(
         OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "foleystream");
     Map<ModelGraph, OnnxModel> models = new EnumMap<>(ModelGraph.class);
     RuntimeOptions effective = options;
     try {
-      for (ModelGraph graph : EnumSet.copyOf(graphs)) {
+      EnumSet<ModelGraph> wanted = EnumSet.copyOf(graphs);
+      for (ModelGraph graph : wanted) {
         OnnxModel model = createSession(environment, set, graph, effective, selector);
         models.put(graph, model);
+        listener.sessionCreated(graph, models.size(), wanted.size());
         if (effective.provider().kind() == ProviderChoice.Kind.AUTO
             && !model.provider().startsWith("CUDA")) {
           // auto decides once: the graphs after the first fallback go straight to CPU.

@@ -25,6 +25,9 @@ public final class ModelSet {
 
   static final String MANIFEST = "manifest.json";
   private static final int HASH_BUFFER = 1 << 16;
+  /** Bytes hashed between two progress reports: often enough for a bar, rare enough to cost
+   * nothing next to the hashing. */
+  static final long REPORT_STEP = 8L << 20;
 
   private final Path directory;
   private final ModelSetManifest manifest;
@@ -52,6 +55,19 @@ public final class ModelSet {
    *     file missing, of the wrong size or checksum, unreadable features or vocabulary
    */
   public static ModelSet open(Path directory) {
+    return open(directory, ModelLoadListener.NONE);
+  }
+
+  /**
+   * Opens and verifies a model set, telling a listener how the checksum verification goes.
+   *
+   * @param directory the set's directory
+   * @param listener told about the bytes hashed
+   * @return the verified set
+   * @throws ModelSetException naming the file and the problem: manifest missing or invalid, a
+   *     file missing, of the wrong size or checksum, unreadable features or vocabulary
+   */
+  public static ModelSet open(Path directory, ModelLoadListener listener) {
     Path manifestFile = directory.resolve(MANIFEST);
     String json;
     try {
@@ -63,9 +79,15 @@ public final class ModelSet {
       throw new ModelSetException(manifestFile + ": cannot read: " + e.getMessage(), e);
     }
     ModelSetManifest manifest = ManifestReader.parse(json, manifestFile.toString());
-    byte[] buffer = new byte[HASH_BUFFER];
+    // Sizes first: a missing or truncated file is reported before minutes of hashing.
+    long total = 0;
     for (Map.Entry<String, FileEntry> file : manifest.files().entrySet()) {
-      verify(directory.resolve(file.getKey()), file.getValue(), buffer);
+      requireSize(directory.resolve(file.getKey()), file.getValue());
+      total += file.getValue().bytes();
+    }
+    Hashing hashing = new Hashing(listener, total);
+    for (Map.Entry<String, FileEntry> file : manifest.files().entrySet()) {
+      hashing.verify(directory, file.getKey(), file.getValue());
     }
     SequenceConfig s = manifest.sequence();
     ModelSetManifest.EmptyFeatures empty = manifest.emptyFeatures();
@@ -76,39 +98,77 @@ public final class ModelSet {
         readTokenizer(directory, manifest.tokenizer()));
   }
 
-  private static void verify(Path file, FileEntry expected, byte[] buffer) {
+  private static void requireSize(Path file, FileEntry expected) {
     if (!Files.isRegularFile(file)) {
       throw new ModelSetException(file + ": missing (listed in " + MANIFEST + ")");
     }
+    long size;
     try {
-      long size = Files.size(file);
-      if (size != expected.bytes()) {
-        throw new ModelSetException(file + ": " + size + " bytes, " + MANIFEST + " says "
-            + expected.bytes() + " (truncated or replaced)");
-      }
-      String sha = sha256(file, buffer);
-      if (!sha.equals(expected.sha256())) {
-        throw new ModelSetException(file + ": SHA-256 " + sha + ", " + MANIFEST + " says "
-            + expected.sha256() + " (corrupted or replaced)");
-      }
+      size = Files.size(file);
     } catch (IOException e) {
       throw new ModelSetException(file + ": cannot read: " + e.getMessage(), e);
     }
+    if (size != expected.bytes()) {
+      throw new ModelSetException(file + ": " + size + " bytes, " + MANIFEST + " says "
+          + expected.bytes() + " (truncated or replaced)");
+    }
   }
 
-  private static String sha256(Path file, byte[] buffer) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
+  /** Hashes the files of one set in turn, keeping the running count the listener sees. */
+  private static final class Hashing {
+
+    private final ModelLoadListener listener;
+    private final long total;
+    private final byte[] buffer = new byte[HASH_BUFFER];
+    private long hashedBefore;
+
+    Hashing(ModelLoadListener listener, long total) {
+      this.listener = listener;
+      this.total = total;
     }
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
+
+    void verify(Path directory, String name, FileEntry expected) {
+      Path file = directory.resolve(name);
+      try {
+        String sha = sha256(file, name, expected.bytes());
+        if (!sha.equals(expected.sha256())) {
+          throw new ModelSetException(file + ": SHA-256 " + sha + ", " + MANIFEST + " says "
+              + expected.sha256() + " (corrupted or replaced)");
+        }
+      } catch (IOException e) {
+        throw new ModelSetException(file + ": cannot read: " + e.getMessage(), e);
       }
     }
-    return HexFormat.of().formatHex(digest.digest());
+
+    private String sha256(Path file, String name, long size) throws IOException {
+      MessageDigest digest;
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java runtime has SHA-256", e);
+      }
+      long read = 0;
+      long reported = 0;
+      report(name, 0, size);
+      try (InputStream in = Files.newInputStream(file)) {
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          digest.update(buffer, 0, n);
+          read += n;
+          if (read - reported >= REPORT_STEP) {
+            reported = read;
+            report(name, read, size);
+          }
+        }
+      }
+      report(name, size, size);
+      hashedBefore += size;
+      return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private void report(String name, long fileHashed, long size) {
+      listener.hashed(new ModelLoadListener.Progress(name, Math.min(fileHashed, size), size,
+          hashedBefore + Math.min(fileHashed, size), total));
+    }
   }
 
   private static float[] readFeature(Path file, long rows, long width) {

@@ -8,6 +8,7 @@ import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.FrameFeatureCache;
 import io.foleystream.inference.ProviderChoice;
 import io.foleystream.inference.RuntimeOptions;
+import io.foleystream.inference.ModelLoadListener;
 import io.foleystream.media.DecoderSettings;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.DeadLetter;
@@ -126,6 +127,7 @@ public final class FoleystreamApp implements AutoCloseable {
   private ControlView controls;
   private final LagMeters lagMeters;
   private volatile boolean closing;
+  private ModelLoadListener loading = ModelLoadListener.NONE;
 
   private FoleystreamApp(FoleystreamConfig config) {
     this.config = config;
@@ -146,7 +148,23 @@ public final class FoleystreamApp implements AutoCloseable {
    * @throws IllegalStateException if the topics or the model set are not usable
    */
   public static FoleystreamApp start(FoleystreamConfig config) {
+    return start(config, ModelLoadListener.NONE);
+  }
+
+  /**
+   * Starts the application, telling a listener how the opening of the model set goes (a
+   * generator's start hashes gigabytes and creates six sessions).
+   *
+   * @param config the configuration
+   * @param loading told about the bytes hashed and the sessions created
+   * @return the running application
+   * @throws ConfigException if a setting is missing or wrong
+   * @throws IllegalStateException if the topics or the model set are not usable
+   */
+  public static FoleystreamApp start(FoleystreamConfig config,
+      ModelLoadListener loading) {
     FoleystreamApp app = new FoleystreamApp(config);
+    app.loading = loading;
     try {
       app.startParts();
       return app;
@@ -366,7 +384,7 @@ public final class FoleystreamApp implements AutoCloseable {
     RuntimeOptions options = RuntimeOptions.defaults()
         .withProvider(ProviderChoice.parse(config.required(ConfigKeys.PROVIDER)))
         .withThreads(config.intValue(ConfigKeys.THREADS), 1);
-    engine = FoleyEngine.open(models, options);
+    engine = FoleyEngine.open(models, options, true, loading);
     long setDurationMs = Math.round(engine.modelSet().manifest().durationS() * 1000);
     if (setDurationMs != config.longValue(ConfigKeys.WINDOW_DURATION_MS)) {
       throw new ConfigException(ConfigKeys.WINDOW_DURATION_MS.name() + " is "

@@ -43,4 +43,34 @@ class ProgressBarTest {
     new ProgressBar(new PrintWriter(out), "x", false, true).update(1, 2);
     assertEquals("", out.toString());
   }
+
+  @Test
+  void bytesAreWrittenInTheTotalsUnitWithTheNoteAfterThem() {
+    StringWriter out = new StringWriter();
+    ProgressBar bar = new ProgressBar(new PrintWriter(out), "verifying", ProgressBar.Unit.BYTES,
+        true, false);
+    bar.update(1_500_000_000L, 3_000_000_000L, "velocity.onnx");
+    bar.update(3_000_000_000L, 3_000_000_000L, "decoder.onnx");
+    assertEquals("verifying: 1.50/3.00 GB (50 %)  velocity.onnx\n"
+        + "verifying: 3.00/3.00 GB (100 %)  decoder.onnx\n", out.toString().replace(
+        System.lineSeparator(), "\n"));
+  }
+
+  @Test
+  void aMessageOnATerminalOverwritesTheBarAndFinishEndsItsLine() {
+    StringWriter out = new StringWriter();
+    ProgressBar bar = new ProgressBar(new PrintWriter(out), "waiting for audio",
+        ProgressBar.Unit.DURATION, true, true);
+    bar.update(2_500, 600_000, "0 window(s)");
+    String drawn = out.toString();
+    bar.println("window 0");
+    String message = out.toString().substring(drawn.length());
+    // The message covers the whole bar it replaces, then starts a new line.
+    assertEquals("\r" + "window 0" + " ".repeat(drawn.length() - 1 - "window 0".length())
+        + System.lineSeparator(), message);
+    bar.update(3_000, 600_000, "1 window(s)");
+    bar.finish();
+    assertTrue(out.toString().endsWith("] 3.0/600 s  1 window(s)" + System.lineSeparator()),
+        out.toString());
+  }
 }

@@ -49,6 +49,36 @@ public final class AudioCollector {
    */
   public List<AudioChunk> collect(String streamId, Duration timeout,
       Consumer<List<AudioChunk>> windowDone) throws TimeoutException {
+    return collect(streamId, timeout, windowDone, progress -> { });
+  }
+
+  /**
+   * Where a collection stands, reported after every poll (a few times a second) whether or not
+   * anything arrived, so that a waiting client can show it is alive.
+   *
+   * @param windowsComplete windows with all their chunks
+   * @param windowsExpected every window of the stream, known once its end-of-stream chunk
+   *     arrived; 0 before
+   * @param audioMicros audio received so far, all chunks together
+   * @param waited time since the collection began
+   * @param timeout the longest wait
+   */
+  public record Progress(int windowsComplete, long windowsExpected, long audioMicros,
+      Duration waited, Duration timeout) {}
+
+  /**
+   * Collects a stream's audio, reporting progress.
+   *
+   * @param streamId the stream
+   * @param timeout the longest wait
+   * @param windowDone told about each window once all its chunks arrived
+   * @param progress told where the collection stands after every poll
+   * @return the chunks in time order
+   * @throws TimeoutException if the stream is not complete in time
+   */
+  public List<AudioChunk> collect(String streamId, Duration timeout,
+      Consumer<List<AudioChunk>> windowDone, Consumer<Progress> progress)
+      throws TimeoutException {
     List<TopicPartition> partitions = new ArrayList<>();
     for (PartitionInfo p : consumer.partitionsFor(topic)) {
       partitions.add(new TopicPartition(topic, p.partition()));
@@ -57,7 +87,10 @@ public final class AudioCollector {
     consumer.seekToBeginning(partitions);
     Map<Long, Map<Integer, AudioChunk>> windows = new TreeMap<>();
     Long lastWindow = null;
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long started = System.nanoTime();
+    long deadline = started + timeout.toNanos();
+    int windowsComplete = 0;
+    long audioMicros = 0;
     while (lastWindow == null || !complete(windows, lastWindow)) {
       if (System.nanoTime() > deadline) {
         throw new TimeoutException("stream " + streamId + ": audio incomplete after " + timeout
@@ -71,14 +104,19 @@ public final class AudioCollector {
         Map<Integer, AudioChunk> window = windows.computeIfAbsent(chunk.getWindowIndex(),
             k -> new TreeMap<>());
         boolean wasComplete = window.size() == chunk.getChunkCount();
-        window.putIfAbsent(chunk.getChunkIndex(), chunk);
+        if (window.putIfAbsent(chunk.getChunkIndex(), chunk) == null) {
+          audioMicros += chunk.getDurationMicros();
+        }
         if (!wasComplete && window.size() == chunk.getChunkCount()) {
+          windowsComplete++;
           windowDone.accept(List.copyOf(window.values()));
         }
         if (chunk.getEndOfStream()) {
           lastWindow = chunk.getWindowIndex();
         }
       }
+      progress.accept(new Progress(windowsComplete, lastWindow == null ? 0 : lastWindow + 1,
+          audioMicros, Duration.ofNanos(System.nanoTime() - started), timeout));
     }
     List<AudioChunk> out = new ArrayList<>();
     windows.values().forEach(w -> out.addAll(w.values()));
