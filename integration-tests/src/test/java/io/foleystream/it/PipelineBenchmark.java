@@ -54,15 +54,22 @@ public final class PipelineBenchmark {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         ApicurioRegistryServer registry = ApicurioRegistryServer.start()) {
       latency(broker, registry, clip, models);
-      throughput(broker, registry, clip, models, 1);
-      throughput(broker, registry, clip, models, 2);
+      throughput(broker, registry, clip, models, 1, false);
+      throughput(broker, registry, clip, models, 1, true);
+      throughput(broker, registry, clip, models, 2, true);
     }
     System.exit(0);
   }
 
   private static Map<String, String> settings(String models, String instance) {
+    return settings(models, instance, true);
+  }
+
+  private static Map<String, String> settings(String models, String instance,
+      boolean prefetch) {
     return Map.of(ConfigKeys.MODELS.name(), models, ConfigKeys.INSTANCE_ID.name(), instance,
-        ConfigKeys.STEPS.name(), "25", ConfigKeys.THREADS.name(), "0");
+        ConfigKeys.STEPS.name(), "25", ConfigKeys.THREADS.name(), "0",
+        ConfigKeys.PREFETCH.name(), String.valueOf(prefetch));
   }
 
   /** One stream in real time: what each stage adds to a window's latency. */
@@ -87,15 +94,19 @@ public final class PipelineBenchmark {
     }
   }
 
-  /** Four streams at once: windows per second with this many instances. */
+  /**
+   * Four streams at once: windows per second with this many instances, with the media work
+   * overlapping generation or not, and how busy the engine was.
+   */
   private static void throughput(EmbeddedKafkaBroker broker, ApicurioRegistryServer registry,
-      List<MediaChunk> clip, String models, int instances) throws Exception {
-    PipelineHarness h = new PipelineHarness(broker, registry, "bench-" + instances);
+      List<MediaChunk> clip, String models, int instances, boolean prefetch) throws Exception {
+    PipelineHarness h = new PipelineHarness(broker, registry, "bench-" + instances + "-"
+        + prefetch);
     List<FoleystreamApp> apps = new ArrayList<>();
     try (KafkaProducer<String, byte[]> producer = h.rawProducer()) {
       for (int i = 0; i < instances; i++) {
         apps.add(FoleystreamApp.start(h.config(PipelineHarness.tempDir("bench"), 4, 25,
-            settings(models, "throughput-" + i))));
+            settings(models, "throughput-" + i, prefetch))));
       }
       while (!apps.stream().allMatch(a -> a.health().ready())) {
         Thread.sleep(100);
@@ -108,10 +119,22 @@ public final class PipelineBenchmark {
       List<AudioChunk> audio = h.audio(streams, Duration.ofMinutes(15));
       double seconds = (System.nanoTime() - start) / 1e9;
       double audioSeconds = audio.stream().mapToLong(AudioChunk::getDurationMicros).sum() / 1e6;
-      System.out.printf(Locale.ROOT, "throughput: %d instance(s), 4 streams x 24 s: %d windows"
-          + " in %.1f s = %.2f windows/s, %.2f s of audio per second%n", instances,
-          audio.stream().map(a -> a.getStreamId() + a.getWindowIndex()).distinct().count(),
-          seconds, 12 / seconds, audioSeconds / seconds);
+      long windows = audio.stream().map(a -> a.getStreamId() + "#" + a.getWindowIndex())
+          .distinct().count();
+      double generating = 0;
+      double featurizing = 0;
+      for (FoleystreamApp app : apps) {
+        generating += app.metrics().generationCalls().totalTime(TimeUnit.SECONDS);
+        featurizing += app.metrics().stage(PipelineMetrics.Stage.FEATURES)
+            .totalTime(TimeUnit.SECONDS);
+      }
+      System.out.printf(Locale.ROOT, "throughput: %d instance(s), prefetch %s, 4 streams x 24 s:"
+          + " %d windows in %.1f s = %.3f windows/s, %.2f s of audio per second; engine busy"
+          + " %.0f %% of the time per instance (generation calls %.0f %%, feature extractors"
+          + " %.0f %%)%n", instances, prefetch ? "on" : "off", windows, seconds,
+          windows / seconds, audioSeconds / seconds,
+          100 * (generating + featurizing) / (seconds * instances),
+          100 * generating / (seconds * instances), 100 * featurizing / (seconds * instances));
       print(apps);
     } finally {
       apps.forEach(FoleystreamApp::close);
