@@ -44,6 +44,7 @@ final class DecodingPipeline implements AutoCloseable {
   private static final int QUEUED_FRAMES = 6;
 
   private final DecoderSettings settings;
+  private final SourceSizeLimit sourceLimit;
   private final Pipeline pipeline;
   private final AppSrc appSource;
   private final Element scaler;
@@ -62,6 +63,7 @@ final class DecodingPipeline implements AutoCloseable {
   private DecodingPipeline(String source, DecoderSettings settings) throws MediaException {
     GStreamerRuntime.ensureInitialized();
     this.settings = settings;
+    this.sourceLimit = new SourceSizeLimit(settings.maxSourcePixels());
     this.formatCaps = settings.colour() == ColourConversion.OFFICIAL
         ? "video/x-raw,format=I420" : "video/x-raw,format=RGB";
     Set<String> excluded = settings.decoder().excludedDecoders(DecodingPipeline::installed);
@@ -88,6 +90,7 @@ final class DecodingPipeline implements AutoCloseable {
     bin.connect((DecodeBin.AUTOPLUG_SELECT) (element, pad, caps, factory) ->
         excluded.contains(factory.getName()) ? DecodeBin.AutoplugSelectResult.SKIP
             : DecodeBin.AutoplugSelectResult.TRY);
+    bin.connect((DecodeBin.AUTOPLUG_CONTINUE) (element, pad, caps) -> admits(caps));
     decodebin.connect((Element.PAD_ADDED) this::linkVideoPad);
     decodebin.connect((Element.NO_MORE_PADS) element -> noMorePads = true);
     Bus bus = pipeline.getBus();
@@ -209,10 +212,11 @@ final class DecodingPipeline implements AutoCloseable {
       }
       Sample sample = appSink.emit(Sample.class, "try-pull-sample", PULL_SLICE_NS);
       if (sample == null) {
+        if (failure.get() != null) {
+          // Recorded while this pull waited; it outranks what the pipeline's state says now.
+          continue;
+        }
         if (appSink.isEOS()) {
-          if (failure.get() != null) {
-            continue;
-          }
           if (!videoLinked) {
             throw new MediaException(MediaException.Reason.NO_VIDEO,
                 inputName + ": no decodable video stream");
@@ -326,7 +330,25 @@ final class DecodingPipeline implements AutoCloseable {
     return colorimetry.equalsIgnoreCase("sRGB");
   }
 
-  /** decodebin's pad-added: link the first raw video pad, capping its resolution. */
+  /**
+   * decodebin's autoplug-continue, asked for every pad it found (a demuxer's, a parser's) before
+   * it plugs the next element: a source larger than the limit fails the input there, and the pad
+   * is left unplugged, so no decoder ever sees it. Without a decoder the stream cannot go on and
+   * ends with a not-linked error, which the failure recorded first outranks.
+   */
+  private boolean admits(Caps caps) {
+    MediaException refused = sourceLimit.refusal(caps);
+    if (refused == null) {
+      return true;
+    }
+    failure.compareAndSet(null, refused);
+    return false;
+  }
+
+  /**
+   * decodebin's pad-added: link the first raw video pad, capping its resolution. A size beyond
+   * the source limit is refused here too, for a format whose parser or demuxer declared none.
+   */
   private void linkVideoPad(Element decodebin, Pad pad) {
     Caps caps = pad.getCurrentCaps();
     if (caps == null || videoLinked) {
@@ -339,6 +361,12 @@ final class DecodingPipeline implements AutoCloseable {
       }
       int width = s.getInteger("width");
       int height = s.getInteger("height");
+      MediaException refused = sourceLimit.refusal(width, height,
+          "refused after its first frame was decoded (no stream header declared the size)");
+      if (refused != null) {
+        failure.compareAndSet(null, refused);
+        return;
+      }
       double shrink = Math.min(1.0, Math.min((double) settings.maxFrameWidth() / width,
           (double) settings.maxFrameHeight() / height));
       if (shrink < 1.0) {
