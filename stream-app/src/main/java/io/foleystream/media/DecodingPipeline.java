@@ -12,12 +12,14 @@ import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.Sample;
 import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.elements.AppSink;
 import org.freedesktop.gstreamer.elements.AppSrc;
 import org.freedesktop.gstreamer.elements.DecodeBin;
+import org.freedesktop.gstreamer.event.Event;
 
 /**
  * One GStreamer decoding pipeline, {@code <source> ! decodebin ! videoscale ! videoconvert !
@@ -42,6 +44,8 @@ final class DecodingPipeline implements AutoCloseable {
   private static final long PULL_SLICE_NS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final int FEED_BLOCK_BYTES = 1 << 20;
   private static final int QUEUED_FRAMES = 6;
+  /** Name of the structure that carries a caps event's caps. */
+  private static final String CAPS_EVENT = "GstEventCaps";
 
   private final DecoderSettings settings;
   private final SourceSizeLimit sourceLimit;
@@ -90,7 +94,7 @@ final class DecodingPipeline implements AutoCloseable {
     bin.connect((DecodeBin.AUTOPLUG_SELECT) (element, pad, caps, factory) ->
         excluded.contains(factory.getName()) ? DecodeBin.AutoplugSelectResult.SKIP
             : DecodeBin.AutoplugSelectResult.TRY);
-    bin.connect((DecodeBin.AUTOPLUG_CONTINUE) (element, pad, caps) -> admits(caps));
+    bin.connect((DecodeBin.AUTOPLUG_CONTINUE) (element, pad, caps) -> admits(pad, caps));
     decodebin.connect((Element.PAD_ADDED) this::linkVideoPad);
     decodebin.connect((Element.NO_MORE_PADS) element -> noMorePads = true);
     Bus bus = pipeline.getBus();
@@ -334,15 +338,38 @@ final class DecodingPipeline implements AutoCloseable {
    * decodebin's autoplug-continue, asked for every pad it found (a demuxer's, a parser's) before
    * it plugs the next element: a source larger than the limit fails the input there, and the pad
    * is left unplugged, so no decoder ever sees it. Without a decoder the stream cannot go on and
-   * ends with a not-linked error, which the failure recorded first outranks.
+   * ends with a not-linked error, which the failure recorded first outranks. decodebin asks only
+   * once per pad, so an admitted pad's later caps (a new sequence header in mid-stream) are
+   * judged by a probe on it.
    */
-  private boolean admits(Caps caps) {
-    MediaException refused = sourceLimit.refusal(caps);
+  private boolean admits(Pad pad, Caps caps) {
+    if (refuses(sourceLimit.refusal(caps))) {
+      return false;
+    }
+    pad.addEventProbe(this::judgeNewCaps);
+    return true;
+  }
+
+  /**
+   * A caps event on an admitted pad: one beyond the limit fails the input and is dropped, so the
+   * element after the pad never configures itself for that size (it fails not-negotiated).
+   */
+  private PadProbeReturn judgeNewCaps(Pad pad, Event event) {
+    Structure s = event.getStructure();
+    if (s != null && s.hasName(CAPS_EVENT) && s.hasField("caps")
+        && s.getValue("caps") instanceof Caps caps && refuses(sourceLimit.refusal(caps))) {
+      return PadProbeReturn.DROP;
+    }
+    return PadProbeReturn.OK;
+  }
+
+  /** Records {@code refused} as the input's failure, if it is one. */
+  private boolean refuses(MediaException refused) {
     if (refused == null) {
-      return true;
+      return false;
     }
     failure.compareAndSet(null, refused);
-    return false;
+    return true;
   }
 
   /**
@@ -361,10 +388,8 @@ final class DecodingPipeline implements AutoCloseable {
       }
       int width = s.getInteger("width");
       int height = s.getInteger("height");
-      MediaException refused = sourceLimit.refusal(width, height,
-          "refused after its first frame was decoded (no stream header declared the size)");
-      if (refused != null) {
-        failure.compareAndSet(null, refused);
+      if (refuses(sourceLimit.refusal(width, height,
+          "refused after its first frame was decoded (no stream header declared the size)"))) {
         return;
       }
       double shrink = Math.min(1.0, Math.min((double) settings.maxFrameWidth() / width,

@@ -101,6 +101,35 @@ class SourceSizeLimitTest {
   }
 
   @Test
+  void aLargerSequenceHeaderInMidStreamIsRefusedBeforeItsFramesAreDecoded() throws Exception {
+    long[] later = NumberedVideo.constantRate(25, 1, FRAMES);
+    for (int k = 0; k < later.length; k++) {
+      later[k] += FRAMES * NumberedVideo.TICKS_PER_SECOND / 25;
+    }
+    byte[] small = clips.get(0).small().bytes();
+    byte[] large = Files.readAllBytes(NumberedVideo.encode(dir, "h264-ts-later", WIDTH, HEIGHT,
+        "25/1", later, NumberedVideo.Encoding.h264Ts(FRAMES, 0)));
+    byte[] both = new byte[small.length + large.length];
+    System.arraycopy(small, 0, both, 0, small.length);
+    System.arraycopy(large, 0, both, small.length, large.length);
+    MediaChunk growing = new MediaChunk(both, ContainerType.MPEG_TS, 0, 2 * DURATION_US);
+    try (ChunkDecoder decoder = new ChunkDecoder(limitedTo((long) WIDTH * HEIGHT - 1))) {
+      CountingSink sink = new CountingSink();
+      MediaException e = assertThrows(MediaException.class, () -> decoder.decode(growing, sink));
+      assertEquals(MediaException.Reason.TOO_LARGE, e.reason(), e.toString());
+      assertTrue(e.getMessage().contains(WIDTH + "x" + HEIGHT)
+          && e.getMessage().contains("before decoding"), e.getMessage());
+      assertTrue(sink.widths.stream().allMatch(w -> w == SMALL_WIDTH), "frames " + sink.widths);
+    }
+    try (ChunkDecoder decoder = new ChunkDecoder(limitedTo((long) WIDTH * HEIGHT))) {
+      CountingSink sink = new CountingSink();
+      decoder.decode(growing, sink);
+      assertTrue(sink.widths.contains(WIDTH), "the larger part decodes under a larger limit: "
+          + sink.widths);
+    }
+  }
+
+  @Test
   void aSourceAtTheLimitDecodesInFull() throws Exception {
     try (ChunkDecoder decoder = new ChunkDecoder(limitedTo((long) WIDTH * HEIGHT))) {
       for (Clip clip : clips) {
