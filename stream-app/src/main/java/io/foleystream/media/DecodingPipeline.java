@@ -38,6 +38,10 @@ import org.freedesktop.gstreamer.event.Event;
  * appsink queues at most {@value #QUEUED_FRAMES} frames (enough for the decoder to run ahead while
  * the calling thread preprocesses), so memory stays at a few frames whatever the input length.
  * Every sample, buffer and caps object pulled is disposed before the next pull.
+ *
+ * <p>A source larger than {@link DecoderSettings#maxSourcePixels()} is refused on the caps of
+ * decodebin's pads before a decoder is plugged behind them ({@link SourceSizeLimit}); frames
+ * between that and the frame size cap are scaled by videoscale.
  */
 final class DecodingPipeline implements AutoCloseable {
 
