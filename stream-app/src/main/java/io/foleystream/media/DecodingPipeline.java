@@ -10,6 +10,7 @@ import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
+import org.freedesktop.gstreamer.GhostPad;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadProbeReturn;
@@ -344,13 +345,16 @@ final class DecodingPipeline implements AutoCloseable {
    * is left unplugged, so no decoder ever sees it. Without a decoder the stream cannot go on and
    * ends with a not-linked error, which the failure recorded first outranks. decodebin asks only
    * once per pad, so an admitted pad's later caps (a new sequence header in mid-stream) are
-   * judged by a probe on it.
+   * judged by a probe on it. The pad decodebin passes is its own ghost pad, which it retargets
+   * to the next element's output as the chain grows; the probe goes on the element's pad
+   * itself, so a parser's new caps are judged before the decoder behind it sees them.
    */
   private boolean admits(Pad pad, Caps caps) {
     if (refuses(sourceLimit.refusal(caps))) {
       return false;
     }
-    pad.addEventProbe(this::judgeNewCaps);
+    Pad target = pad instanceof GhostPad ghost ? ghost.getTarget() : null;
+    (target == null ? pad : target).addEventProbe(this::judgeNewCaps);
     return true;
   }
 

@@ -30,7 +30,8 @@ final class SourceSizeLimit {
    * The failure for a source of these caps, or {@code null} where they declare no picture size
    * (not a video format, or the size is not known yet) or one within the limit.
    *
-   * @param caps caps of a pad inside or at the end of decodebin
+   * @param caps caps of a pad inside or at the end of decodebin; decoded ({@code video/x-raw})
+   *     caps are judged too, for formats whose demuxer and parser declare no size
    * @return the failure, or {@code null}
    */
   MediaException refusal(Caps caps) {
@@ -41,8 +42,11 @@ final class SourceSizeLimit {
       Structure s = caps.getStructure(i);
       if (s.getName().startsWith("video/") && s.hasIntField("width")
           && s.hasIntField("height")) {
+        // Raw caps come from a decoder that has already read the stream: no header before it
+        // declared the size.
         MediaException refused = refusal(s.getInteger("width"), s.getInteger("height"),
-            "refused before decoding");
+            s.getName().equals("video/x-raw") ? "refused at the decoder's output"
+                : "refused before decoding");
         if (refused != null) {
           return refused;
         }

@@ -171,6 +171,9 @@ class SourceSizeLimitTest {
     assertTrue(refused.getMessage().contains("16000x16000"), refused.getMessage());
     assertEquals(MediaException.Reason.TOO_LARGE,
         limit.refusal(new Caps("video/x-vp9,width=100000,height=4")).reason());
+    assertTrue(refused.getMessage().contains("before decoding"), refused.getMessage());
+    assertTrue(limit.refusal(new Caps("video/x-raw,format=I420,width=1280,height=720"))
+        .getMessage().contains("decoder's output"));
   }
 
   @Test
