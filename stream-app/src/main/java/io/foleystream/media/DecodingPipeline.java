@@ -1,7 +1,9 @@
 package io.foleystream.media;
 
 import java.nio.ByteBuffer;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,6 +56,18 @@ final class DecodingPipeline implements AutoCloseable {
 
   private final DecoderSettings settings;
   private final SourceSizeLimit sourceLimit;
+  /**
+   * Caps probes to remove when the input ends: some pads belong to decodebin's permanent children
+   * (its typefind), where probes would pile up input after input.
+   */
+  private final Queue<CapsProbe> capsProbes = new ConcurrentLinkedQueue<>();
+
+  /**
+   * One probe on one pad. Each probe is its own object: the bindings keep a pad's probes by
+   * listener, so adding one listener twice to a pad (decodebin may ask about a pad again) would
+   * orphan the first native probe's callback.
+   */
+  private record CapsProbe(Pad pad, Pad.EVENT_PROBE probe) {}
   private final Pipeline pipeline;
   private final AppSrc appSource;
   private final Element scaler;
@@ -189,12 +203,20 @@ final class DecodingPipeline implements AutoCloseable {
    */
   void reset() {
     pipeline.stop();
+    removeCapsProbes();
   }
 
   @Override
   public void close() {
     pipeline.stop();
+    removeCapsProbes();
     pipeline.dispose();
+  }
+
+  private void removeCapsProbes() {
+    for (CapsProbe probe = capsProbes.poll(); probe != null; probe = capsProbes.poll()) {
+      probe.pad().removeEventProbe(probe.probe());
+    }
   }
 
   private void start() {
@@ -354,7 +376,9 @@ final class DecodingPipeline implements AutoCloseable {
       return false;
     }
     Pad target = pad instanceof GhostPad ghost ? ghost.getTarget() : null;
-    (target == null ? pad : target).addEventProbe(this::judgeNewCaps);
+    CapsProbe probe = new CapsProbe(target == null ? pad : target, this::judgeNewCaps);
+    probe.pad().addEventProbe(probe.probe());
+    capsProbes.add(probe);
     return true;
   }
 
