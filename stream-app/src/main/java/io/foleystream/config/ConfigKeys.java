@@ -333,6 +333,11 @@ public final class ConfigKeys {
   /** Tallest frame decoded unscaled. */
   public static final Key DECODER_MAX_HEIGHT = key("foleystream.decoder.max.frame.height",
       "1920", "Frames taller than this are scaled down likewise.");
+  /** Largest source picture decoded. */
+  public static final Key DECODER_MAX_SOURCE_PIXELS = key("foleystream.decoder.max.source.pixels",
+      "35651584", "A chunk whose stream header declares a picture of more pixels (width x height)"
+          + " is dead-lettered (too large) before it is decoded; the default is the largest"
+          + " picture of H.264 and H.265 (level 6.2, 8192x4352).");
   /** Most frames per chunk. */
   public static final Key DECODER_MAX_FRAMES = key("foleystream.decoder.max.frames.per.chunk",
       "3600", "A chunk that decodes to more frames is dead-lettered (too large).");

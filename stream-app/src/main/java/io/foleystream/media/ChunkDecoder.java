@@ -6,7 +6,8 @@ package io.foleystream.media;
  *
  * <p>Any container in {@link ContainerType} with any video codec the installed GStreamer plugins
  * decode is accepted. Before GStreamer sees a chunk its size and container signature are checked
- * (garbage under a container's caps can make GStreamer wait forever). After decoding, the frames
+ * (garbage under a container's caps can make GStreamer wait forever); its picture size is judged
+ * on the stream header, before a decoder runs. After decoding, the frames
  * must reach to within the timing tolerance of the chunk's declared end, which is how a truncated
  * chunk shows (GStreamer ends it normally, with fewer frames). Every failure is a {@link
  * MediaException} naming the chunk and the cause; the pipeline is then rebuilt, so the decoder

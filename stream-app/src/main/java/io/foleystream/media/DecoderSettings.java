@@ -10,6 +10,10 @@ import io.foleystream.config.FoleystreamConfig;
  * @param maxFrameWidth frames wider than this are scaled down by GStreamer (aspect kept) before
  *     they reach Java; such frames no longer match the reference decoder bit for bit
  * @param maxFrameHeight frames taller than this are scaled down likewise
+ * @param maxSourcePixels a stream whose header declares a picture of more pixels (width x height)
+ *     fails with {@link MediaException.Reason#TOO_LARGE} before a decoder is plugged; unlike the
+ *     frame size above, which only scales frames the decoder has already produced at full size,
+ *     this bounds the decoder's own memory and time
  * @param maxFramesPerChunk a chunk that decodes to more frames fails with {@link
  *     MediaException.Reason#TOO_LARGE}
  * @param maxChunkBytes a larger chunk is refused before decoding ({@link
@@ -22,9 +26,15 @@ import io.foleystream.config.FoleystreamConfig;
  * @param grid how grid times are computed
  * @param decoder which H.264 / H.265 decoder is used
  */
-public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, int maxFramesPerChunk,
-    long maxChunkBytes, long stallTimeoutMs, long timingToleranceUs, ColourConversion colour,
+public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, long maxSourcePixels,
+    int maxFramesPerChunk, long maxChunkBytes, long stallTimeoutMs, long timingToleranceUs, ColourConversion colour,
     GridRule grid, DecoderChoice decoder) {
+
+  /**
+   * The largest picture H.264 and H.265 allow at any level (level 6.2: 139,264 macroblocks of
+   * 16 x 16, 8192 x 4352), so no conforming 8K source is refused.
+   */
+  public static final long DEFAULT_MAX_SOURCE_PIXELS = 139_264L * 256;
 
   /**
    * Validates the values.
@@ -32,10 +42,11 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, int maxFram
    * @throws IllegalArgumentException if one is not positive or a choice is missing
    */
   public DecoderSettings {
-    if (maxFrameWidth < 16 || maxFrameHeight < 16 || maxFramesPerChunk < 1 || maxChunkBytes < 1
-        || stallTimeoutMs < 1 || timingToleranceUs < 0) {
+    if (maxFrameWidth < 16 || maxFrameHeight < 16 || maxSourcePixels < 256
+        || maxFramesPerChunk < 1 || maxChunkBytes < 1 || stallTimeoutMs < 1
+        || timingToleranceUs < 0) {
       throw new IllegalArgumentException("decoder limits must be positive: " + maxFrameWidth + "x"
-          + maxFrameHeight + ", " + maxFramesPerChunk + " frames, " + maxChunkBytes + " bytes, "
+          + maxFrameHeight + ", " + maxSourcePixels + " source pixels, " + maxFramesPerChunk + " frames, " + maxChunkBytes + " bytes, "
           + stallTimeoutMs + " ms, " + timingToleranceUs + " us");
     }
     if (colour == null || grid == null || decoder == null) {
@@ -44,8 +55,8 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, int maxFram
   }
 
   /**
-   * These limits with the default choices: official colour conversion, exact grid, automatic
-   * decoder.
+   * These limits with the default source size limit ({@link #DEFAULT_MAX_SOURCE_PIXELS}) and the
+   * default choices: official colour conversion, exact grid, automatic decoder.
    *
    * @param maxFrameWidth see the record
    * @param maxFrameHeight see the record
@@ -56,12 +67,14 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, int maxFram
    */
   public DecoderSettings(int maxFrameWidth, int maxFrameHeight, int maxFramesPerChunk,
       long maxChunkBytes, long stallTimeoutMs, long timingToleranceUs) {
-    this(maxFrameWidth, maxFrameHeight, maxFramesPerChunk, maxChunkBytes, stallTimeoutMs,
-        timingToleranceUs, ColourConversion.OFFICIAL, GridRule.EXACT, DecoderChoice.AUTO);
+    this(maxFrameWidth, maxFrameHeight, DEFAULT_MAX_SOURCE_PIXELS, maxFramesPerChunk,
+        maxChunkBytes, stallTimeoutMs, timingToleranceUs, ColourConversion.OFFICIAL,
+        GridRule.EXACT, DecoderChoice.AUTO);
   }
 
   /**
-   * Defaults: frames up to 1920 x 1920 (1080p in either orientation) pass unscaled, 3600 frames
+   * Defaults: frames up to 1920 x 1920 (1080p in either orientation) pass unscaled, sources up
+   * to {@link #DEFAULT_MAX_SOURCE_PIXELS} pixels are decoded, 3600 frames
    * (a minute at 60 fps) and 256 MiB per chunk, 10 s stall timeout, 250 ms timing tolerance,
    * official colour conversion, exact grid, automatic decoder.
    *
@@ -93,8 +106,8 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, int maxFram
    * @return the copy
    */
   public DecoderSettings withColour(ColourConversion value) {
-    return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxFramesPerChunk, maxChunkBytes,
-        stallTimeoutMs, timingToleranceUs, value, grid, decoder);
+    return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxSourcePixels, maxFramesPerChunk,
+        maxChunkBytes, stallTimeoutMs, timingToleranceUs, value, grid, decoder);
   }
 
   /**
@@ -104,8 +117,8 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, int maxFram
    * @return the copy
    */
   public DecoderSettings withGrid(GridRule value) {
-    return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxFramesPerChunk, maxChunkBytes,
-        stallTimeoutMs, timingToleranceUs, colour, value, decoder);
+    return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxSourcePixels, maxFramesPerChunk,
+        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, value, decoder);
   }
 
   /**
@@ -115,8 +128,19 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, int maxFram
    * @return the copy
    */
   public DecoderSettings withDecoder(DecoderChoice value) {
-    return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxFramesPerChunk, maxChunkBytes,
-        stallTimeoutMs, timingToleranceUs, colour, grid, value);
+    return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxSourcePixels, maxFramesPerChunk,
+        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, grid, value);
+  }
+
+  /**
+   * A copy with another source size limit.
+   *
+   * @param value the most pixels (width x height) a stream's header may declare
+   * @return the copy
+   */
+  public DecoderSettings withMaxSourcePixels(long value) {
+    return new DecoderSettings(maxFrameWidth, maxFrameHeight, value, maxFramesPerChunk,
+        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, grid, decoder);
   }
 
   /**
@@ -125,7 +149,7 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, int maxFram
    * @return the copy
    */
   DecoderSettings withoutFrameLimit() {
-    return new DecoderSettings(maxFrameWidth, maxFrameHeight, Integer.MAX_VALUE, maxChunkBytes,
-        stallTimeoutMs, timingToleranceUs, colour, grid, decoder);
+    return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxSourcePixels, Integer.MAX_VALUE,
+        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, grid, decoder);
   }
 }

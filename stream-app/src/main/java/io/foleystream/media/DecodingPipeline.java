@@ -1,7 +1,9 @@
 package io.foleystream.media;
 
 import java.nio.ByteBuffer;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -10,14 +12,17 @@ import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
+import org.freedesktop.gstreamer.GhostPad;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.Sample;
 import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.elements.AppSink;
 import org.freedesktop.gstreamer.elements.AppSrc;
 import org.freedesktop.gstreamer.elements.DecodeBin;
+import org.freedesktop.gstreamer.event.Event;
 
 /**
  * One GStreamer decoding pipeline, {@code <source> ! decodebin ! videoscale ! videoconvert !
@@ -36,14 +41,33 @@ import org.freedesktop.gstreamer.elements.DecodeBin;
  * appsink queues at most {@value #QUEUED_FRAMES} frames (enough for the decoder to run ahead while
  * the calling thread preprocesses), so memory stays at a few frames whatever the input length.
  * Every sample, buffer and caps object pulled is disposed before the next pull.
+ *
+ * <p>A source larger than {@link DecoderSettings#maxSourcePixels()} is refused on the caps of
+ * decodebin's pads before a decoder is plugged behind them ({@link SourceSizeLimit}); frames
+ * between that and the frame size cap are scaled by videoscale.
  */
 final class DecodingPipeline implements AutoCloseable {
 
   private static final long PULL_SLICE_NS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final int FEED_BLOCK_BYTES = 1 << 20;
   private static final int QUEUED_FRAMES = 6;
+  /** Name of the structure that carries a caps event's caps. */
+  private static final String CAPS_EVENT = "GstEventCaps";
 
   private final DecoderSettings settings;
+  private final SourceSizeLimit sourceLimit;
+  /**
+   * Caps probes to remove when the input ends: some pads belong to decodebin's permanent children
+   * (its typefind), where probes would pile up input after input.
+   */
+  private final Queue<CapsProbe> capsProbes = new ConcurrentLinkedQueue<>();
+
+  /**
+   * One probe on one pad. Each probe is its own object: the bindings keep a pad's probes by
+   * listener, so adding one listener twice to a pad (decodebin may ask about a pad again) would
+   * orphan the first native probe's callback.
+   */
+  private record CapsProbe(Pad pad, Pad.EVENT_PROBE probe) {}
   private final Pipeline pipeline;
   private final AppSrc appSource;
   private final Element scaler;
@@ -62,6 +86,7 @@ final class DecodingPipeline implements AutoCloseable {
   private DecodingPipeline(String source, DecoderSettings settings) throws MediaException {
     GStreamerRuntime.ensureInitialized();
     this.settings = settings;
+    this.sourceLimit = new SourceSizeLimit(settings.maxSourcePixels());
     this.formatCaps = settings.colour() == ColourConversion.OFFICIAL
         ? "video/x-raw,format=I420" : "video/x-raw,format=RGB";
     Set<String> excluded = settings.decoder().excludedDecoders(DecodingPipeline::installed);
@@ -88,6 +113,7 @@ final class DecodingPipeline implements AutoCloseable {
     bin.connect((DecodeBin.AUTOPLUG_SELECT) (element, pad, caps, factory) ->
         excluded.contains(factory.getName()) ? DecodeBin.AutoplugSelectResult.SKIP
             : DecodeBin.AutoplugSelectResult.TRY);
+    bin.connect((DecodeBin.AUTOPLUG_CONTINUE) (element, pad, caps) -> admits(pad, caps));
     decodebin.connect((Element.PAD_ADDED) this::linkVideoPad);
     decodebin.connect((Element.NO_MORE_PADS) element -> noMorePads = true);
     Bus bus = pipeline.getBus();
@@ -177,12 +203,20 @@ final class DecodingPipeline implements AutoCloseable {
    */
   void reset() {
     pipeline.stop();
+    removeCapsProbes();
   }
 
   @Override
   public void close() {
     pipeline.stop();
+    removeCapsProbes();
     pipeline.dispose();
+  }
+
+  private void removeCapsProbes() {
+    for (CapsProbe probe = capsProbes.poll(); probe != null; probe = capsProbes.poll()) {
+      probe.pad().removeEventProbe(probe.probe());
+    }
   }
 
   private void start() {
@@ -209,10 +243,11 @@ final class DecodingPipeline implements AutoCloseable {
       }
       Sample sample = appSink.emit(Sample.class, "try-pull-sample", PULL_SLICE_NS);
       if (sample == null) {
+        if (failure.get() != null) {
+          // Recorded while this pull waited; it outranks what the pipeline's state says now.
+          continue;
+        }
         if (appSink.isEOS()) {
-          if (failure.get() != null) {
-            continue;
-          }
           if (!videoLinked) {
             throw new MediaException(MediaException.Reason.NO_VIDEO,
                 inputName + ": no decodable video stream");
@@ -326,7 +361,53 @@ final class DecodingPipeline implements AutoCloseable {
     return colorimetry.equalsIgnoreCase("sRGB");
   }
 
-  /** decodebin's pad-added: link the first raw video pad, capping its resolution. */
+  /**
+   * decodebin's autoplug-continue, asked for every pad it found (a demuxer's, a parser's) before
+   * it plugs the next element: a source larger than the limit fails the input there, and the pad
+   * is left unplugged, so no decoder ever sees it. Without a decoder the stream cannot go on and
+   * ends with a not-linked error, which the failure recorded first outranks. decodebin asks only
+   * once per pad, so an admitted pad's later caps (a new sequence header in mid-stream) are
+   * judged by a probe on it. The pad decodebin passes is its own ghost pad, which it retargets
+   * to the next element's output as the chain grows; the probe goes on the element's pad
+   * itself, so a parser's new caps are judged before the decoder behind it sees them.
+   */
+  private boolean admits(Pad pad, Caps caps) {
+    if (refuses(sourceLimit.refusal(caps))) {
+      return false;
+    }
+    Pad target = pad instanceof GhostPad ghost ? ghost.getTarget() : null;
+    CapsProbe probe = new CapsProbe(target == null ? pad : target, this::judgeNewCaps);
+    probe.pad().addEventProbe(probe.probe());
+    capsProbes.add(probe);
+    return true;
+  }
+
+  /**
+   * A caps event on an admitted pad: one beyond the limit fails the input and is dropped, so the
+   * element after the pad never configures itself for that size (it fails not-negotiated).
+   */
+  private PadProbeReturn judgeNewCaps(Pad pad, Event event) {
+    Structure s = event.getStructure();
+    if (s != null && s.hasName(CAPS_EVENT) && s.hasField("caps")
+        && s.getValue("caps") instanceof Caps caps && refuses(sourceLimit.refusal(caps))) {
+      return PadProbeReturn.DROP;
+    }
+    return PadProbeReturn.OK;
+  }
+
+  /** Records {@code refused} as the input's failure, if it is one. */
+  private boolean refuses(MediaException refused) {
+    if (refused == null) {
+      return false;
+    }
+    failure.compareAndSet(null, refused);
+    return true;
+  }
+
+  /**
+   * decodebin's pad-added: link the first raw video pad, capping its resolution. A size beyond
+   * the source limit is refused here too, for a format whose parser or demuxer declared none.
+   */
   private void linkVideoPad(Element decodebin, Pad pad) {
     Caps caps = pad.getCurrentCaps();
     if (caps == null || videoLinked) {
@@ -339,6 +420,10 @@ final class DecodingPipeline implements AutoCloseable {
       }
       int width = s.getInteger("width");
       int height = s.getInteger("height");
+      if (refuses(sourceLimit.refusal(width, height,
+          "refused after its first frame was decoded (no stream header declared the size)"))) {
+        return;
+      }
       double shrink = Math.min(1.0, Math.min((double) settings.maxFrameWidth() / width,
           (double) settings.maxFrameHeight() / height));
       if (shrink < 1.0) {

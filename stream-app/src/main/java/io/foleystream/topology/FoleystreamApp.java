@@ -369,6 +369,7 @@ public final class FoleystreamApp implements AutoCloseable {
       DecoderSettings media = DecoderSettings.from(config);
       return new DecoderSettings(config.intValue(ConfigKeys.DECODER_MAX_WIDTH),
           config.intValue(ConfigKeys.DECODER_MAX_HEIGHT),
+          config.longValue(ConfigKeys.DECODER_MAX_SOURCE_PIXELS),
           config.intValue(ConfigKeys.DECODER_MAX_FRAMES),
           config.longValue(ConfigKeys.DECODER_MAX_BYTES),
           config.longValue(ConfigKeys.DECODER_STALL_TIMEOUT_MS), media.timingToleranceUs(),

@@ -39,6 +39,7 @@ class HostileInputDefaultsTest {
     DecoderSettings decoder = DecoderSettings.defaults();
     assertEquals(decoder.maxFrameWidth(), ms(ConfigKeys.DECODER_MAX_WIDTH));
     assertEquals(decoder.maxFrameHeight(), ms(ConfigKeys.DECODER_MAX_HEIGHT));
+    assertEquals(decoder.maxSourcePixels(), ms(ConfigKeys.DECODER_MAX_SOURCE_PIXELS));
     assertEquals(decoder.maxFramesPerChunk(), ms(ConfigKeys.DECODER_MAX_FRAMES));
     assertEquals(decoder.maxChunkBytes(), ms(ConfigKeys.DECODER_MAX_BYTES));
     assertEquals(decoder.stallTimeoutMs(), ms(ConfigKeys.DECODER_STALL_TIMEOUT_MS));
