@@ -27,7 +27,10 @@ import java.util.List;
  * Window 0 starts at the origin: the control record's {@code originPtsMicros}, else the start of
  * the earliest chunk received before window 0 is emitted. Window k+1 starts one hop after window
  * k, the hop being the one in force when window k was emitted, so a hop change applies from the
- * next window. A window covers {@code [start, start + duration)}.
+ * next window. A window covers {@code [start, start + duration)}. A LIVE stream that ramps up
+ * ({@link AssemblerSettings.AudioGrid#rampUp}) starts with shorter windows from the origin, each
+ * ending one hop after the one before, until a window reaches full length ({@link
+ * StreamTimeline#window}); the state keeps each next window's grid offset, below 0 until then.
  *
  * <h2>When a window is emitted</h2>
  * In window order, never out of it:

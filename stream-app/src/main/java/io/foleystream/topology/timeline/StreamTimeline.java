@@ -147,8 +147,8 @@ public record StreamTimeline(WindowMode mode, long originMicros, int sampleRate,
   /**
    * The length of a ramping stream's first window: the shortest that
    * <ul>
-   *   <li>is at least one hop (so the window after it, one hop longer, is the first to continue
-   *       a latent, and every window publishes at least a hop);
+   *   <li>is at least one hop, so that the first audio waits for about a hop of video, like
+   *       every later window's;
    *   <li>holds one Synchformer segment (16 frames at 25 fps, 0.64 s), the shortest window the
    *       model takes, and publishes at least a latent frame past the margin;
    *   <li>differs from the full window by a whole number of {@link #hopUnitFrames} units, so
