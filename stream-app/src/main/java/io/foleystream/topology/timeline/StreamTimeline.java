@@ -147,8 +147,9 @@ public record StreamTimeline(WindowMode mode, long originMicros, int sampleRate,
   /**
    * The length of a ramping stream's first window: the shortest that
    * <ul>
-   *   <li>is at least one hop, so that the first audio waits for about a hop of video, like
-   *       every later window's;
+   *   <li>is at least one hop: every later window waits for a hop of new video anyway, so a
+   *       shorter first window would gain less than a hop, once, and give the model (trained on
+   *       8 s windows) less to go on;
    *   <li>holds one Synchformer segment (16 frames at 25 fps, 0.64 s), the shortest window the
    *       model takes, and publishes at least a latent frame past the margin;
    *   <li>differs from the full window by a whole number of {@link #hopUnitFrames} units, so
