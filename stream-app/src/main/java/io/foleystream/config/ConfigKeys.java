@@ -119,6 +119,11 @@ public final class ConfigKeys {
       "LIVE mode: how much of each window's end is left for the next window to publish, in ms,"
           + " because the decoder sees zero padding there (default: 10 latent frames, 320 ms at"
           + " 16 kHz, 232 ms at 44.1 kHz).");
+  /** LIVE ramp-up. */
+  public static final Key WINDOW_RAMP_UP = key("foleystream.window.ramp.up", "true",
+      "LIVE mode: whether a stream's windows before its first full one are shorter windows from"
+          + " its origin, each one hop longer, so that its first audio needs about one hop of"
+          + " video rather than a whole window (false: the first window is a full one).");
   /** De-click fade. */
   public static final Key WINDOW_DECLICK_MS = key("foleystream.window.declick.ms", "5",
       "Fade that ramps away the step where windows that do not overlap meet, in ms (0: none,"

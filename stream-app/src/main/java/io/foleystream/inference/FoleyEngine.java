@@ -187,6 +187,25 @@ public final class FoleyEngine implements AutoCloseable {
   }
 
   /**
+   * Generates windows of another duration than the set's, as {@link #generateAt} does, returning
+   * each window's final latent with its audio, as {@link #generateWindows} does: a live stream's
+   * shorter first windows continue each other's latent.
+   *
+   * @param durationS the window duration in seconds, at least one Synchformer segment
+   * @param windows the windows, with features, noise and latent prefix of that duration's
+   *     geometry
+   * @param settings steps and guidance, shared by all windows
+   * @param listener told about stages and steps
+   * @return one generated window per input, in order, each {@link #samplesAt
+   *     samplesAt(durationS)} samples long
+   * @throws InvalidInputException if the duration or any input is malformed; nothing runs then
+   */
+  public List<GeneratedWindow> generateWindowsAt(double durationS, List<WindowInput> windows,
+      GenerationSettings settings, GenerationListener listener) {
+    return generatorAt(durationS).generate(windows, settings, listener);
+  }
+
+  /**
    * The geometry of a window of a given duration.
    *
    * @param durationS the duration in seconds

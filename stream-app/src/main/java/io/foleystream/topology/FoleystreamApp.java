@@ -329,7 +329,8 @@ public final class FoleystreamApp implements AutoCloseable {
         ? -Math.floorDiv(-DecoderMargin.defaultSamples(frame) * 1_000_000L, rate)
         : margin * 1000L;
     return new AssemblerSettings.AudioGrid(rate, frame,
-        config.enumValue(ConfigKeys.WINDOW_MODE, WindowMode.class), marginMicros);
+        config.enumValue(ConfigKeys.WINDOW_MODE, WindowMode.class), marginMicros,
+        config.booleanValue(ConfigKeys.WINDOW_RAMP_UP));
   }
 
   private TimelineBounds timelineBounds() {

@@ -41,9 +41,25 @@ public record AssemblerSettings(long durationMicros, long defaultHopMicros, long
    * @param latentFrameSamples samples per latent frame (a LIVE hop is a whole number of them)
    * @param defaultMode the mode of streams whose control record sets none
    * @param defaultMarginMicros the LIVE margin of streams whose control record sets none
+   * @param rampUp whether a LIVE stream's windows before its first full one are shorter
+   *     windows from its origin, each one hop longer, so that its first audio needs about one
+   *     hop of video rather than a whole window ({@link StreamTimeline#firstGridOffsetSamples})
    */
   public record AudioGrid(int sampleRate, int latentFrameSamples, WindowMode defaultMode,
-      long defaultMarginMicros) {
+      long defaultMarginMicros, boolean rampUp) {
+
+    /**
+     * A grid whose LIVE streams ramp up.
+     *
+     * @param sampleRate output samples per second of the model set
+     * @param latentFrameSamples samples per latent frame
+     * @param defaultMode the mode of streams whose control record sets none
+     * @param defaultMarginMicros the LIVE margin of streams whose control record sets none
+     */
+    public AudioGrid(int sampleRate, int latentFrameSamples, WindowMode defaultMode,
+        long defaultMarginMicros) {
+      this(sampleRate, latentFrameSamples, defaultMode, defaultMarginMicros, true);
+    }
 
     /** The grid of the 16 kHz model sets, tumbling windows. */
     public static final AudioGrid TUMBLING_16K = new AudioGrid(16_000, 512, WindowMode.TUMBLING,

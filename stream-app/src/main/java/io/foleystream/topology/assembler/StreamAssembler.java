@@ -27,7 +27,10 @@ import java.util.List;
  * Window 0 starts at the origin: the control record's {@code originPtsMicros}, else the start of
  * the earliest chunk received before window 0 is emitted. Window k+1 starts one hop after window
  * k, the hop being the one in force when window k was emitted, so a hop change applies from the
- * next window. A window covers {@code [start, start + duration)}.
+ * next window. A window covers {@code [start, start + duration)}. A LIVE stream that ramps up
+ * ({@link AssemblerSettings.AudioGrid#rampUp}) starts with shorter windows from the origin, each
+ * ending one hop after the one before, until a window reaches full length ({@link
+ * StreamTimeline#window}); the state keeps each next window's grid offset, below 0 until then.
  *
  * <h2>When a window is emitted</h2>
  * In window order, never out of it:
@@ -249,7 +252,7 @@ final class StreamAssembler {
       // In one step rather than hop by hop: a long pause must not cost a loop per window.
       StreamTimeline timeline = settings.timeline(control, state.getOriginMicros());
       long hop = timeline.hopSamples(settings.hopMicros(control));
-      long next = nextOffsetSamples(state, timeline);
+      long next = nextOffsetSamples(state, timeline, control);
       long windows = Math.max(1,
           Math.floorDiv(timeline.sampleAtOrAfter(untilMicros) - next + hop - 1, hop));
       state.setNextWindowOffsetSamples(next + windows * hop);
@@ -266,7 +269,7 @@ final class StreamAssembler {
     while (state.getNextWindowStartMicros() != null && !state.getEnded()
         && emitted.size() < bounds.maxWindowsPerRecord()) {
       long start = state.getNextWindowStartMicros();
-      long end = TimelineBounds.saturatedAdd(start, settings.durationMicros());
+      long end = windowEndMicros(state, control, start);
       Long streamEnd = state.getEndMicros();
       if (streamEnd != null && start >= streamEnd) {
         finish(state);
@@ -298,27 +301,47 @@ final class StreamAssembler {
   }
 
   /**
-   * Where the next window starts on the stream's sample grid. A state stored before the grid was
-   * kept in samples, or on another sample rate, starts from the first sample at or after its
-   * next window's PTS.
+   * The next window's grid offset on the stream's sample grid ({@link StreamTimeline}: its start
+   * when it has full length; below 0 while a LIVE stream ramps up). Window 0's is decided when
+   * it is emitted, with the mode and hop then in force. A state stored before the grid was kept
+   * in samples, or on another sample rate, starts from the first sample at or after its next
+   * window's PTS; a ramp left for TUMBLING windows goes on with a full window at the origin.
    */
-  private long nextOffsetSamples(StreamAssembly state, StreamTimeline timeline) {
+  private long nextOffsetSamples(StreamAssembly state, StreamTimeline timeline,
+      StreamControl control) {
+    if (state.getNextWindowIndex() == 0) {
+      return timeline.firstGridOffsetSamples(timeline.hopSamples(settings.hopMicros(control)),
+          settings.audio().rampUp());
+    }
     Long offset = state.getNextWindowOffsetSamples();
     Integer rate = state.getGridSampleRate();
     if (offset != null && rate != null && rate == timeline.sampleRate()) {
-      return offset;
+      return timeline.mode() == WindowMode.LIVE ? offset : Math.max(0, offset);
     }
     return timeline.sampleAtOrAfter(state.getNextWindowStartMicros());
+  }
+
+  /**
+   * The end of the next window: a whole window after its start, or for a window of a LIVE
+   * stream's ramp-up, the PTS of its end on the sample grid.
+   */
+  private long windowEndMicros(StreamAssembly state, StreamControl control, long startMicros) {
+    StreamTimeline timeline = settings.timeline(control, state.getOriginMicros());
+    long offset = nextOffsetSamples(state, timeline, control);
+    if (offset < 0) {
+      return timeline.micros(timeline.window(offset).endSamples());
+    }
+    return TimelineBounds.saturatedAdd(startMicros, settings.durationMicros());
   }
 
   /** Moves the next window one hop on, in samples, so that no rounding accumulates. */
   private void advance(StreamAssembly state, StreamControl control) {
     StreamTimeline timeline = settings.timeline(control, state.getOriginMicros());
-    long next = nextOffsetSamples(state, timeline)
+    long next = nextOffsetSamples(state, timeline, control)
         + timeline.hopSamples(settings.hopMicros(control));
     state.setNextWindowOffsetSamples(next);
     state.setGridSampleRate(timeline.sampleRate());
-    state.setNextWindowStartMicros(timeline.micros(next));
+    state.setNextWindowStartMicros(timeline.micros(timeline.window(next).startSamples()));
     state.setNextWindowIndex(state.getNextWindowIndex() + 1);
   }
 
@@ -332,9 +355,12 @@ final class StreamAssembler {
     if (streamEnd == null || grid == null || grid.getMode() != WindowMode.LIVE) {
       return false;
     }
+    long windowSamples = StreamTimeline.samplesIn(task.getWindowDurationMicros(),
+        grid.getSampleRate());
+    long margin = Math.min(grid.getMarginSamples(),
+        windowSamples - settings.audio().latentFrameSamples());
     StreamTimeline timeline = new StreamTimeline(grid.getMode(), grid.getOriginMicros(),
-        grid.getSampleRate(), StreamTimeline.samplesIn(settings.durationMicros(),
-            grid.getSampleRate()), settings.audio().latentFrameSamples(), grid.getMarginSamples());
+        grid.getSampleRate(), windowSamples, settings.audio().latentFrameSamples(), margin);
     return timeline.sampleAtOrAfter(streamEnd)
         <= grid.getOffsetSamples() + timeline.windowSamples() - timeline.marginSamples();
   }
@@ -354,7 +380,7 @@ final class StreamAssembler {
 
   private WindowTask task(StreamAssembly state, StreamControl control, long start, long target,
       Coverage coverage, long nowMillis) {
-    long end = TimelineBounds.saturatedAdd(start, settings.durationMicros());
+    long end = windowEndMicros(state, control, start);
     List<VideoChunk> chunks = new ArrayList<>();
     List<RecordPosition> sources = new ArrayList<>();
     List<Instant> received = new ArrayList<>();
@@ -379,16 +405,20 @@ final class StreamAssembler {
           : WindowCompletion.GRACE_EXPIRED;
     }
     StreamTimeline timeline = settings.timeline(control, state.getOriginMicros());
-    long offset = nextOffsetSamples(state, timeline);
+    long offset = nextOffsetSamples(state, timeline, control);
     long hop = timeline.hopSamples(settings.hopMicros(control));
+    StreamTimeline.Window window = timeline.window(offset);
+    // A ramp-up window's hop is how far its end moves on, the distance between full windows.
+    long hopMicros = offset < 0 ? timeline.micros(window.endSamples() + hop) - end
+        : timeline.micros(offset + hop) - start;
     return WindowTask.newBuilder()
         .setStreamId(state.getStreamId())
         .setWindowIndex(state.getNextWindowIndex())
         .setWindowStartMicros(start)
-        .setWindowDurationMicros(settings.durationMicros())
-        .setHopMicros(timeline.micros(offset + hop) - start)
-        .setGrid(new WindowGrid(timeline.mode(), timeline.originMicros(), offset, hop,
-            timeline.sampleRate(), timeline.marginSamples()))
+        .setWindowDurationMicros(offset < 0 ? end - start : settings.durationMicros())
+        .setHopMicros(hopMicros)
+        .setGrid(new WindowGrid(timeline.mode(), timeline.originMicros(), window.startSamples(),
+            hop, timeline.sampleRate(), timeline.marginSamples()))
         .setChunkReceivedAt(received)
         .setGeneration(settings.generationSettings(control))
         .setChunks(chunks)

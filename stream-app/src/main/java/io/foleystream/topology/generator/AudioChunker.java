@@ -148,7 +148,8 @@ public final class AudioChunker {
 
   /**
    * Whether a stream's state is the one the window follows: left by the window just before it,
-   * on the same timeline, ending inside this window.
+   * on the same timeline, ending inside this window. While a live stream ramps up, both windows
+   * start at the origin.
    *
    * @param task the window
    * @param timeline its timeline
@@ -164,7 +165,7 @@ public final class AudioChunker {
     long offset = offsetSamples(task, timeline);
     return state.getPublishedEndSamples() >= offset
         && state.getPublishedEndSamples() < offset + timeline.windowSamples()
-        && state.getWindowOffsetSamples() < offset;
+        && state.getWindowOffsetSamples() <= offset;
   }
 
   /**

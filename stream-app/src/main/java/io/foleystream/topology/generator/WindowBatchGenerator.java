@@ -156,8 +156,9 @@ public final class WindowBatchGenerator implements GenerationStep {
           prefixes.put(task, prefix);
         }
         GenerationSettings g = task.getGeneration();
-        groups.computeIfAbsent(List.of(g.getSteps(), g.getCfgStrength()), k -> new ArrayList<>())
-            .add(task);
+        // Windows of different lengths (a live stream's ramp-up) cannot share an engine call.
+        groups.computeIfAbsent(List.of(g.getSteps(), g.getCfgStrength(), windowSamples(task)),
+            k -> new ArrayList<>()).add(task);
       }
       for (List<WindowTask> group : groups.values()) {
         generated += generateGroup(group, features, prefixes, audio, failures);
@@ -172,7 +173,7 @@ public final class WindowBatchGenerator implements GenerationStep {
         windows++;
         // A silent window leaves no latent: the stream's next window starts afresh.
         AudioChunker.Cut cut = silence
-            ? chunker.cut(task, new float[engine.samplesPerWindow()], null, engine.sampleRate(),
+            ? chunker.cut(task, new float[windowSamples(task)], null, engine.sampleRate(),
                 parameters(task), now, states.get(task.getStreamId()))
             : chunker.cut(task, window.waveform(), window.latent(), engine.sampleRate(),
                 parameters(task), now, states.get(task.getStreamId()));
@@ -239,23 +240,53 @@ public final class WindowBatchGenerator implements GenerationStep {
     return task.getGrid() != null && task.getGrid().getMode() == WindowMode.LIVE;
   }
 
-  /** The known leading latent frames of a live window that follows its stream's state. */
+  /**
+   * The known leading latent frames of a live window that follows its stream's state: the
+   * previous latent shifted by the distance between the two windows' starts (none while a
+   * stream ramps up from its origin), provided the window still has frames of its own to sample.
+   */
   private LatentPrefix prefix(WindowTask task, GeneratorState state) {
     if (!live(task) || state == null || state.getLatentFrames() == 0) {
       return null;
     }
-    StreamTimeline timeline = AudioChunker.timeline(task, engine.samplesPerWindow(),
+    StreamTimeline timeline = AudioChunker.timeline(task, windowSamples(task),
         engine.sampleRate(), engine.samplesPerLatentFrame());
-    if (!AudioChunker.follows(task, timeline, state)
-        || state.getLatentFrames() != engine.latentFrames()) {
+    if (!AudioChunker.follows(task, timeline, state)) {
       return null;
     }
     long shift = AudioChunker.offsetSamples(task, timeline) - state.getWindowOffsetSamples();
     if (shift % engine.samplesPerLatentFrame() != 0) {
       return null;
     }
-    return LatentPrefix.continuing(AudioChunker.floats(state.getLatent()), engine.latentDim(),
-        timeline.latentFrames(shift));
+    float[] previous = AudioChunker.floats(state.getLatent());
+    int known = previous.length / engine.latentDim() - timeline.latentFrames(shift);
+    int frames;
+    try {
+      frames = engine.sequenceAt(durationS(task)).latentLen();
+    } catch (InvalidInputException e) {
+      return null;
+    }
+    if (known < 1 || known >= frames) {
+      return null;
+    }
+    return LatentPrefix.continuing(previous, engine.latentDim(), timeline.latentFrames(shift));
+  }
+
+  /**
+   * Samples in a window: the model set's window, or the length of a shorter live window (a
+   * stream's ramp-up), which is generated at its own duration.
+   */
+  private int windowSamples(WindowTask task) {
+    long setMicros = Math.round(engine.modelSet().manifest().durationS() * 1_000_000);
+    return task.getWindowDurationMicros() == setMicros ? engine.samplesPerWindow()
+        : Math.toIntExact(StreamTimeline.samplesIn(task.getWindowDurationMicros(),
+            engine.sampleRate()));
+  }
+
+  private double durationS(WindowTask task) {
+    int samples = windowSamples(task);
+    return samples == engine.samplesPerWindow() ? engine.modelSet().manifest().durationS()
+        : samples / (double) engine.sampleRate();
   }
 
   /**
@@ -304,7 +335,7 @@ public final class WindowBatchGenerator implements GenerationStep {
     long start = System.nanoTime();
     List<GeneratedWindow> generated;
     try {
-      generated = engine.generateWindows(inputs, settings, GenerationListener.NONE);
+      generated = generateWindows(group.get(0), inputs, settings);
     } catch (InvalidInputException e) {
       if (group.size() == 1) {
         failures.put(group.get(0), new UngeneratableWindowException(e.getMessage(), e));
@@ -334,8 +365,27 @@ public final class WindowBatchGenerator implements GenerationStep {
     if (video == null || !task.getGeneration().getMaskAwayClip()) {
       return video;
     }
-    return VisualConditioning.maskAwayClip(engine.modelSet(), engine.modelSet().sequence(),
+    return VisualConditioning.maskAwayClip(engine.modelSet(), engine.sequenceAt(durationS(task)),
         video);
+  }
+
+  /**
+   * One engine call for windows of one length: the set's own path for full windows, the
+   * any-duration path for shorter ones, whose sample count must come out exactly as long as the
+   * window.
+   */
+  private List<GeneratedWindow> generateWindows(WindowTask first, List<WindowInput> inputs,
+      io.foleystream.inference.GenerationSettings settings) {
+    int samples = windowSamples(first);
+    if (samples == engine.samplesPerWindow()) {
+      return engine.generateWindows(inputs, settings, GenerationListener.NONE);
+    }
+    double durationS = durationS(first);
+    if (engine.samplesAt(durationS) != samples) {
+      throw new InvalidInputException("a window of " + samples + " samples cannot be generated"
+          + " at that length: the engine gives " + engine.samplesAt(durationS));
+    }
+    return engine.generateWindowsAt(durationS, inputs, settings, GenerationListener.NONE);
   }
 
   /** An empty prompt means "none", as the control record's schema says. */

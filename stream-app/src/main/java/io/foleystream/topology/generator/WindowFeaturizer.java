@@ -220,12 +220,14 @@ public final class WindowFeaturizer implements AutoCloseable {
    * windows keep MMAudio's grid anchored at the window start.
    */
   private Sampling sampling(WindowTask task) {
-    boolean overlaps = task.getHopMicros() < task.getWindowDurationMicros();
+    WindowGrid grid = task.getGrid();
+    boolean live = grid != null && grid.getMode() == WindowMode.LIVE;
+    // A live stream's first ramp-up window may be one hop long, and the next still overlaps it.
+    boolean overlaps = live || task.getHopMicros() < task.getWindowDurationMicros();
     if (cache == null || !overlaps) {
       return new Sampling(false, task.getWindowStartMicros());
     }
-    WindowGrid grid = task.getGrid();
-    if (grid == null || grid.getMode() != WindowMode.LIVE) {
+    if (!live) {
       return new Sampling(true, task.getWindowStartMicros());
     }
     long step = 1_000_000L / WindowFrameExtractor.CLIP_FPS;

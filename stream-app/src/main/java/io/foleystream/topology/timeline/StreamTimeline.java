@@ -23,6 +23,14 @@ import io.foleystream.schemas.WindowMode;
  * regions meet. In {@link WindowMode#TUMBLING} it is a whole number of samples, at most the
  * window.
  *
+ * <h2>Ramp-up</h2>
+ * A LIVE stream may start with shorter windows so that its first audio does not wait for a whole
+ * window of video. Every window has a <em>grid offset</em> g: the start it would have at full
+ * length. It covers {@code [max(0, g), g + window)}, so its end is {@code g + window} and
+ * consecutive ends are one hop apart. A ramping stream's first window has {@code g < 0} ({@link
+ * #firstGridOffsetSamples}): the windows before the first full one all start at the origin and
+ * grow by one hop each, then the usual windows of full length follow, on the same grid.
+ *
  * <h2>Published regions</h2>
  * A window publishes from where the stream's published audio ends (the previous window's region
  * end; its own start when it is the first or its predecessor's state is unknown) to:
@@ -46,6 +54,8 @@ public record StreamTimeline(WindowMode mode, long originMicros, int sampleRate,
   private static final long MICROS = 1_000_000L;
   /** The Synchformer's segment step: 8 frames at 25 fps. */
   private static final long SEGMENT_STEP_FRAMES = 8;
+  /** The Synchformer's segment: 16 frames at 25 fps, the shortest window the model takes. */
+  private static final long SEGMENT_FRAMES = 16;
   private static final long SYNC_FPS = 25;
 
   /**
@@ -116,6 +126,79 @@ public record StreamTimeline(WindowMode mode, long originMicros, int sampleRate,
 
   private static long gcd(long a, long b) {
     return b == 0 ? a : gcd(b, a % b);
+  }
+
+  /**
+   * The grid offset of a stream's first window (see Ramp-up): 0 without a ramp (TUMBLING, or
+   * LIVE with the ramp off); else minus what the first window lacks of a full one, its length
+   * being {@link #firstWindowSamples}.
+   *
+   * @param hopSamples the stream's hop, as {@link #hopSamples} gives it
+   * @param rampUp whether a LIVE stream starts with shorter windows
+   * @return samples, at most 0
+   */
+  public long firstGridOffsetSamples(long hopSamples, boolean rampUp) {
+    if (mode != WindowMode.LIVE || !rampUp) {
+      return 0;
+    }
+    return Math.min(0, firstWindowSamples(hopSamples) - windowSamples);
+  }
+
+  /**
+   * The length of a ramping stream's first window: the shortest that
+   * <ul>
+   *   <li>is at least one hop: every later window waits for a hop of new video anyway, so a
+   *       shorter first window would gain less than a hop, once, and give the model (trained on
+   *       8 s windows) less to go on;
+   *   <li>holds one Synchformer segment (16 frames at 25 fps, 0.64 s), the shortest window the
+   *       model takes, and publishes at least a latent frame past the margin;
+   *   <li>differs from the full window by a whole number of {@link #hopUnitFrames} units, so
+   *       that every window start on the grid is a whole number of latent frames (the first full
+   *       window continues the ramp's latent shifted by its start) and, at 16 kHz, on the
+   *       Synchformer's segment step (its segments are those the ramp encoded).
+   * </ul>
+   * The full window when no shorter one qualifies.
+   *
+   * @param hopSamples the stream's hop
+   * @return samples
+   */
+  public long firstWindowSamples(long hopSamples) {
+    long unit = (long) hopUnitFrames() * latentFrameSamples;
+    long segment = -Math.floorDiv(-SEGMENT_FRAMES * sampleRate, SYNC_FPS);
+    long least = Math.max(hopSamples, Math.max(segment, marginSamples + latentFrameSamples));
+    if (least >= windowSamples) {
+      return windowSamples;
+    }
+    return windowSamples - (windowSamples - least) / unit * unit;
+  }
+
+  /**
+   * The samples a window covers.
+   *
+   * @param startSamples its first sample, counted from the origin
+   * @param endSamples the first sample after it
+   */
+  public record Window(long startSamples, long endSamples) {
+
+    /**
+     * Samples in the window.
+     *
+     * @return end minus start
+     */
+    public long length() {
+      return endSamples - startSamples;
+    }
+  }
+
+  /**
+   * The window at a grid offset: {@code [max(0, g), g + window)}.
+   *
+   * @param gridOffsetSamples the window's grid offset (its start when it has full length)
+   * @return its span
+   */
+  public Window window(long gridOffsetSamples) {
+    return new Window(Math.max(0, gridOffsetSamples),
+        Math.addExact(gridOffsetSamples, windowSamples));
   }
 
   /**

@@ -61,12 +61,13 @@ public final class LiveModeBenchmark {
     new ChunkSegmenter(new SegmenterSettings(2_000_000L, SegmenterSettings.Reencode.AUTO, 300))
         .run(new VideoSource.TestPattern(320, 240, 25, seconds * 1_000_000L, false), clip::add);
     try (FoleyEngine engine = FoleyEngine.open(set, RuntimeOptions.defaults().withThreads(2, 1))) {
-      Result tumbling = run(engine, clip, WindowMode.TUMBLING, 8_000);
-      Result live = run(engine, clip, WindowMode.LIVE, hopMs);
+      Result tumbling = run(engine, clip, WindowMode.TUMBLING, 8_000, false);
+      Result live = run(engine, clip, WindowMode.LIVE, hopMs, false);
+      Result ramp = run(engine, clip, WindowMode.LIVE, hopMs, true);
       double per8 = seconds / 8.0;
       System.out.printf(Locale.ROOT, "%-9s %7s %9s %9s %9s %9s %9s %10s%n", "mode", "windows",
           "clip/8s", "sync/8s", "feat s/8s", "gen s/8s", "engine/8s", "decode/8s");
-      for (Result r : List.of(tumbling, live)) {
+      for (Result r : List.of(tumbling, live, ramp)) {
         System.out.printf(Locale.ROOT, "%-9s %7d %9.1f %9.1f %9.2f %9.2f %9.2f %10.2f%n",
             r.name, r.windows, r.clipFrames / per8, r.syncSegments / per8,
             r.featureSeconds / per8, r.generationSeconds / per8,
@@ -76,6 +77,10 @@ public final class LiveModeBenchmark {
           live.clipFrames / (double) tumbling.clipFrames,
           (live.featureSeconds + live.generationSeconds)
               / (tumbling.featureSeconds + tumbling.generationSeconds));
+      System.out.printf(Locale.ROOT, "live ramp-up / tumbling: CLIP frames %.2f x, engine time"
+          + " %.2f x%n", ramp.clipFrames / (double) tumbling.clipFrames,
+          (ramp.featureSeconds + ramp.generationSeconds)
+              / (tumbling.featureSeconds + tumbling.generationSeconds));
     }
   }
 
@@ -83,7 +88,7 @@ public final class LiveModeBenchmark {
       double featureSeconds, double generationSeconds, double decodeSeconds) {}
 
   private static Result run(FoleyEngine engine, List<MediaChunk> clip, WindowMode mode,
-      long hopMs) throws Exception {
+      long hopMs, boolean rampUp) throws Exception {
     PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
     int spf = engine.samplesPerLatentFrame();
     long margin = mode == WindowMode.LIVE ? DecoderMargin.defaultSamples(spf) : 0;
@@ -109,18 +114,21 @@ public final class LiveModeBenchmark {
           new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, spf), metrics);
       Map<String, GeneratorState> states = new HashMap<>();
       int windows = 0;
-      for (long k = 0; timeline.micros(k * hop) < end; k++) {
-        long start = timeline.micros(k * hop);
-        long windowEnd = start + 8_000_000L;
+      long first = timeline.firstGridOffsetSamples(hop, rampUp);
+      for (long k = 0; timeline.micros(first + k * hop) < end; k++) {
+        StreamTimeline.Window w = timeline.window(first + k * hop);
+        long start = timeline.micros(w.startSamples());
+        long windowEnd = timeline.micros(w.endSamples());
         List<VideoChunk> inWindow = chunks.stream().filter(c -> c.getPtsStartMicros()
             < windowEnd && c.getPtsStartMicros() + c.getDurationMicros() > start).toList();
         WindowTask task = WindowTask.newBuilder().setStreamId("bench").setWindowIndex(k)
-            .setWindowStartMicros(start).setWindowDurationMicros(8_000_000L)
-            .setHopMicros(timeline.micros((k + 1) * hop) - start)
+            .setWindowStartMicros(start).setWindowDurationMicros(windowEnd - start)
+            .setHopMicros(timeline.micros(w.endSamples() + hop) - windowEnd)
             .setGeneration(new GenerationSettings("", "", 42L, 25, 4.5, null, false))
-            .setChunks(inWindow).setCoveredMicros(8_000_000L)
+            .setChunks(inWindow).setCoveredMicros(windowEnd - start)
             .setCompletion(WindowCompletion.COMPLETE).setGapPolicy(GapPolicy.NONE)
-            .setGrid(new WindowGrid(mode, origin, k * hop, hop, engine.sampleRate(), margin))
+            .setGrid(new WindowGrid(mode, origin, w.startSamples(), hop, engine.sampleRate(),
+                margin))
             .build();
         GenerationStep.Outcome outcome = step.generate(List.of(task),
             t -> states.get(t.getStreamId()), t -> false).get(0);
@@ -135,7 +143,8 @@ public final class LiveModeBenchmark {
       boolean cached = mode == WindowMode.LIVE;
       long clipFrames = cached ? cache.clipFramesEncoded() : 64L * windows;
       long segments = cached ? cache.syncSegmentsEncoded() : 24L * windows;
-      return new Result(mode.name().toLowerCase(Locale.ROOT), windows, clipFrames, segments,
+      String name = mode.name().toLowerCase(Locale.ROOT) + (cached && rampUp ? "+ramp" : "");
+      return new Result(name, windows, clipFrames, segments,
           metrics.stage(PipelineMetrics.Stage.FEATURES).totalTime(TimeUnit.SECONDS),
           metrics.generationCalls().totalTime(TimeUnit.SECONDS),
           metrics.stage(PipelineMetrics.Stage.DECODE).totalTime(TimeUnit.SECONDS));

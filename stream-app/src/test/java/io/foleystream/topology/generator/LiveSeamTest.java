@@ -62,16 +62,20 @@ class LiveSeamTest {
     StreamTimeline timeline = new StreamTimeline(mode, 0, engine.sampleRate(),
         engine.samplesPerWindow(), spf, margin);
     long hop = timeline.hopSamples(hopMicros);
+    // Live streams ramp up from the origin, as the assembler emits them.
+    long first = timeline.firstGridOffsetSamples(hop, true);
     List<WindowTask> tasks = new ArrayList<>();
-    for (long k = 0; timeline.micros(k * hop) < STREAM_MICROS; k++) {
-      long start = timeline.micros(k * hop);
+    for (long k = 0; timeline.micros(first + k * hop) < STREAM_MICROS; k++) {
+      StreamTimeline.Window w = timeline.window(first + k * hop);
+      long start = timeline.micros(w.startSamples());
       tasks.add(WindowTask.newBuilder().setStreamId("s").setWindowIndex(k)
-          .setWindowStartMicros(start).setWindowDurationMicros(8_000_000L)
-          .setHopMicros(timeline.micros((k + 1) * hop) - start)
+          .setWindowStartMicros(start)
+          .setWindowDurationMicros(timeline.micros(w.endSamples()) - start)
+          .setHopMicros(timeline.micros(w.endSamples() + hop) - timeline.micros(w.endSamples()))
           .setGeneration(new GenerationSettings("rain", "", 42L, 2, 4.5, null, false))
           .setChunks(List.of()).setCoveredMicros(0).setCompletion(WindowCompletion.COMPLETE)
           .setGapPolicy(GapPolicy.NONE)
-          .setGrid(new WindowGrid(mode, 0L, k * hop, hop, engine.sampleRate(), margin))
+          .setGrid(new WindowGrid(mode, 0L, w.startSamples(), hop, engine.sampleRate(), margin))
           .build());
     }
     try (WindowFeaturizer featurizer = new WindowFeaturizer(engine, new PayloadFetcher(ReferencePolicy.defaults()),

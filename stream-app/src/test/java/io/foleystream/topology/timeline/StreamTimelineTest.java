@@ -180,4 +180,82 @@ class StreamTimelineTest {
     assertEquals(0, t.latentFrames(0));
     assertThrows(IllegalArgumentException.class, () -> t.latentFrames(3 * 512 + 1));
   }
+
+  @Test
+  void aRampingStreamsFirstWindowIsTheShortestAllowedAtLeastAHopLong() {
+    StreamTimeline t = live16k(5120);
+    assertEquals(60 * 512, t.firstWindowSamples(t.hopSamples(2_000_000)),
+        "1.92 s: one hop, and 250 - 60 frames is a whole number of 10-frame units");
+    assertEquals(-190 * 512, t.firstGridOffsetSamples(t.hopSamples(2_000_000), true));
+    assertEquals(20 * 512, t.firstWindowSamples(t.hopSamples(320_000)),
+        "a 320 ms hop still needs one Synchformer segment, 0.64 s");
+    assertEquals(0, t.firstGridOffsetSamples(t.hopSamples(2_000_000), false), "ramp off");
+    assertEquals(0, new StreamTimeline(WindowMode.TUMBLING, 0, 16_000, 128_000, 512, 0)
+        .firstGridOffsetSamples(128_000, true), "tumbling windows never ramp");
+    StreamTimeline hifi = new StreamTimeline(WindowMode.LIVE, 0, 44_100, 352_800, 1024, 10_240);
+    long first = hifi.firstWindowSamples(hifi.hopSamples(2_000_000));
+    assertEquals(86 * 1024 + 544, first, "the window's 544 samples past whole frames kept");
+    assertEquals(0, (352_800 - first) % 1024, "so that window starts are whole frames");
+  }
+
+  /**
+   * Walks a ramping stream's windows, publishing each window's region as the chunker does (on
+   * the window's own timeline), and checks the grid's rules; returns the published end.
+   */
+  private static long walk(StreamTimeline t, long hop, long windows) {
+    long grid = t.firstGridOffsetSamples(hop, true);
+    long first = t.firstWindowSamples(hop);
+    Long published = null;
+    long previousEnd = -1;
+    for (long k = 0; k < windows; k++, grid += hop) {
+      StreamTimeline.Window w = t.window(grid);
+      assertEquals(Math.max(0, w.endSamples() - t.windowSamples()), w.startSamples());
+      assertTrue(w.length() >= first && w.length() <= t.windowSamples());
+      assertEquals(0, w.startSamples() % t.latentFrameSamples(), "starts on a latent frame");
+      if (previousEnd >= 0) {
+        assertEquals(previousEnd + hop, w.endSamples(), "ends one hop apart");
+      }
+      previousEnd = w.endSamples();
+      StreamTimeline own = new StreamTimeline(t.mode(), t.originMicros(), t.sampleRate(),
+          w.length(), t.latentFrameSamples(),
+          Math.min(t.marginSamples(), w.length() - t.latentFrameSamples()));
+      StreamTimeline.Region r = own.region(w.startSamples(), hop, published, null);
+      assertEquals(published == null ? 0 : published, r.startSamples(),
+          "window " + k + " starts where the stream's audio ends: no gap, no overlap");
+      assertEquals(w.endSamples() - t.marginSamples(), r.endSamples());
+      if (published != null) {
+        assertEquals(hop, r.length(), "window " + k + " publishes one hop");
+      }
+      published = r.endSamples();
+    }
+    return published;
+  }
+
+  @Test
+  void theRampGridPublishesEverySampleOnceIntoTheFullWindows() {
+    StreamTimeline t = live16k(5120);
+    long hop = t.hopSamples(2_000_000);
+    long published = walk(t, hop, 10);
+    assertEquals(60 * 512 * 10 - 5120, published, "ten hops less the margin");
+    assertEquals(50 * 512, t.window(t.firstGridOffsetSamples(hop, true) + 4 * hop)
+        .startSamples(), "the first full window starts 1.6 s in, on the segment step");
+    StreamTimeline hifi = new StreamTimeline(WindowMode.LIVE, 0, 44_100, 352_800, 1024, 10_240);
+    long hifiHop = hifi.hopSamples(2_000_000);
+    assertEquals(hifi.firstWindowSamples(hifiHop) + 9 * hifiHop - 10_240,
+        walk(hifi, hifiHop, 10));
+  }
+
+  @Test
+  void aDayOfRampedStreamNeitherDriftsNorLosesASample() {
+    StreamTimeline t = new StreamTimeline(WindowMode.LIVE, 5_000_000L, 44_100, 352_800, 1024,
+        10_240);
+    long hop = t.hopSamples(2_000_000);
+    long windows = 24L * 3600 * 44_100 / hop;
+    long published = walk(t, hop, windows);
+    long lastGrid = t.firstGridOffsetSamples(hop, true) + (windows - 1) * hop;
+    assertEquals(lastGrid + 352_800 - 10_240, published, "every sample up to the last margin");
+    long start = t.window(lastGrid).startSamples();
+    assertEquals(5_000_000L + start * 1_000_000L / 44_100, t.micros(start),
+        "the last window's start, exact after a day");
+  }
 }
