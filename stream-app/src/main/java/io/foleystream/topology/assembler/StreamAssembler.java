@@ -53,6 +53,11 @@ import java.util.List;
  */
 final class StreamAssembler {
 
+  /** One frame of the 8 fps CLIP grid. */
+  private static final long CLIP_FRAME_MICROS = 125_000;
+  /** One Synchformer segment, 16 frames at 25 fps: the shortest window the model takes. */
+  private static final long SHORTEST_WINDOW_MICROS = 640_000;
+
   /** Where the assembler keeps the buffered chunks themselves. */
   interface ChunkStore {
     /** The chunk with this sequence number, or null. */
@@ -415,7 +420,10 @@ final class StreamAssembler {
         .setStreamId(state.getStreamId())
         .setWindowIndex(state.getNextWindowIndex())
         .setWindowStartMicros(start)
-        .setWindowDurationMicros(offset < 0 ? end - start : settings.durationMicros())
+        .setWindowDurationMicros(offset < 0 ? end - start
+            : completion == WindowCompletion.END_OF_STREAM && timeline.mode() == WindowMode.TUMBLING
+                ? lastWindowMicros(target - start, settings.durationMicros())
+                : settings.durationMicros())
         .setHopMicros(hopMicros)
         .setGrid(new WindowGrid(timeline.mode(), timeline.originMicros(), window.startSamples(),
             hop, timeline.sampleRate(), timeline.marginSamples()))
@@ -430,6 +438,19 @@ final class StreamAssembler {
         .setAssembledAt(Instant.ofEpochMilli(nowMillis))
         .setLastChunkAt(state.getLastChunkAt())
         .build();
+  }
+
+  /**
+   * The duration a tumbling stream's last window is generated at: what the stream covers of it,
+   * as the official code generates a short clip at the duration its frames cover, rounded up to
+   * a whole CLIP frame (125 ms, so that both frame grids and the model's lengths agree exactly;
+   * the few frames past the stream's end repeat its last frame, and their audio is not
+   * published). A window shorter than the model takes (one Synchformer segment, 0.64 s) keeps
+   * the full length and is cut, as before.
+   */
+  static long lastWindowMicros(long coveredMicros, long fullMicros) {
+    long rounded = -Math.floorDiv(-coveredMicros, CLIP_FRAME_MICROS) * CLIP_FRAME_MICROS;
+    return rounded < SHORTEST_WINDOW_MICROS || rounded >= fullMicros ? fullMicros : rounded;
   }
 
   /** Forgets the chunks that end before the next window starts. */

@@ -12,6 +12,7 @@ import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.StreamState;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowCompletion;
+import io.foleystream.schemas.WindowTask;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,31 @@ class StreamAssemblerTest {
     assertEquals(4, out.windows().get(0).getChunks().size());
     assertTrue(out.state().getEnded());
     assertTrue(store.isEmpty(), "an ended stream keeps no chunk");
+  }
+
+  @Test
+  void aTumblingStreamsLastWindowHasTheDurationTheStreamCoversOfIt() {
+    StreamAssembler.Outcome out = null;
+    for (int n = 0; n < 7; n++) {
+      out = accept(out, chunk(n, n * 2 * S, 2 * S, n == 6), null);
+    }
+    assertEquals(1, out.windows().size());
+    WindowTask last = out.windows().get(0);
+    assertEquals(8 * S, last.getWindowStartMicros());
+    assertEquals(WindowCompletion.END_OF_STREAM, last.getCompletion());
+    assertEquals(6 * S, last.getWindowDurationMicros(), "14 s of stream: 6 s of its last window");
+    assertEquals(8 * S, last.getHopMicros());
+  }
+
+  @Test
+  void theLastWindowsDurationIsRoundedUpToAClipFrameAndNeverBelowASegment() {
+    assertEquals(6_000_000L, StreamAssembler.lastWindowMicros(5_900_001L, 8 * S));
+    assertEquals(6_000_000L, StreamAssembler.lastWindowMicros(6_000_000L, 8 * S));
+    assertEquals(750_000L, StreamAssembler.lastWindowMicros(640_000L, 8 * S));
+    assertEquals(8 * S, StreamAssembler.lastWindowMicros(500_000L, 8 * S), "shorter than a"
+        + " segment: the full window, cut");
+    assertEquals(8 * S, StreamAssembler.lastWindowMicros(7_950_000L, 8 * S));
+    assertEquals(8 * S, StreamAssembler.lastWindowMicros(8 * S, 8 * S));
   }
 
   @Test

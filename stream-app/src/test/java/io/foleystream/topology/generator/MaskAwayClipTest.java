@@ -11,12 +11,7 @@ import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.inference.VideoFeatures;
 import io.foleystream.inference.VisualConditioning;
 import io.foleystream.inference.WindowInput;
-import io.foleystream.media.ChunkSegmenter;
 import io.foleystream.media.DecoderSettings;
-import io.foleystream.media.MediaChunk;
-import io.foleystream.media.SegmenterSettings;
-import io.foleystream.media.VideoSource;
-import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.GapPolicy;
 import io.foleystream.schemas.GenerationSettings;
 import io.foleystream.schemas.SampleEncoding;
@@ -27,10 +22,7 @@ import io.foleystream.topology.operations.PipelineMetrics;
 import io.foleystream.topology.records.PayloadFetcher;
 import io.foleystream.topology.records.ReferencePolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -54,17 +46,8 @@ class MaskAwayClipTest {
         RuntimeOptions.defaults().withThreads(1, 1));
     featurizer = new WindowFeaturizer(engine, new PayloadFetcher(ReferencePolicy.defaults()),
         DecoderSettings.defaults());
-    List<MediaChunk> clip = new ArrayList<>();
-    new ChunkSegmenter(new SegmenterSettings(2 * S, SegmenterSettings.Reencode.AUTO, 300))
-        .run(new VideoSource.TestPattern(160, 120, 25, 8 * S, false), clip::add);
-    chunks = new ArrayList<>();
-    for (int i = 0; i < clip.size(); i++) {
-      MediaChunk c = clip.get(i);
-      chunks.add(VideoChunk.newBuilder().setStreamId("s").setSequence(i)
-          .setPtsStartMicros(c.startUs()).setDurationMicros(c.durationUs())
-          .setMediaType("video/mp2t").setPayload(ByteBuffer.wrap(c.bytes()))
-          .setEndOfStream(false).build());
-    }
+    // A stream longer than the window: the window is not its last, so it has full length.
+    chunks = TestPatternStream.chunks("s", 10 * S);
   }
 
   @AfterAll
@@ -77,7 +60,7 @@ class MaskAwayClipTest {
     return WindowTask.newBuilder().setStreamId("s").setWindowIndex(0)
         .setWindowStartMicros(chunks.get(0).getPtsStartMicros()).setWindowDurationMicros(8 * S)
         .setHopMicros(8 * S).setGeneration(new GenerationSettings("rain", "", 42L, 2, 4.5, null,
-            maskAwayClip)).setChunks(chunks).setCoveredMicros(8 * S)
+            maskAwayClip)).setChunks(chunks.subList(0, 4)).setCoveredMicros(8 * S)
         .setCompletion(WindowCompletion.COMPLETE).setGapPolicy(GapPolicy.NONE).build();
   }
 
@@ -88,11 +71,7 @@ class MaskAwayClipTest {
     GenerationStep.Outcome outcome = generator.generate(List.of(task), t -> null, t -> false)
         .get(0);
     assertNull(outcome.failure());
-    FloatAccumulator out = new FloatAccumulator();
-    for (AudioChunk c : outcome.audio()) {
-      out.add(c.getPayload());
-    }
-    return out.floats();
+    return TestPatternStream.samples(outcome.audio());
   }
 
   @Test
@@ -109,27 +88,5 @@ class MaskAwayClipTest {
     assertArrayEquals(expected, maskedAudio, "the engine's bits for the masked features");
     assertFalse(Arrays.equals(maskedAudio, published(task(false))),
         "the CLIP features matter on this set: masking them changes the audio");
-  }
-
-  /** Concatenates little-endian float payloads. */
-  private static final class FloatAccumulator {
-    private final List<float[]> parts = new ArrayList<>();
-
-    void add(ByteBuffer payload) {
-      float[] part = new float[payload.remaining() / 4];
-      payload.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(part);
-      parts.add(part);
-    }
-
-    float[] floats() {
-      int n = parts.stream().mapToInt(p -> p.length).sum();
-      float[] all = new float[n];
-      int at = 0;
-      for (float[] p : parts) {
-        System.arraycopy(p, 0, all, at, p.length);
-        at += p.length;
-      }
-      return all;
-    }
   }
 }
