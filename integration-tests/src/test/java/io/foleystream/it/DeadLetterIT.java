@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,8 +49,7 @@ class DeadLetterIT {
       byte[] unknownId = ByteBuffer.allocate(1 + 4 + 3).put(WireFormat.MAGIC_BYTE)
           .putInt(987_654).put(new byte[] {2, 4, 6}).array();
       producer.send(new ProducerRecord<>(harness.videoTopic(), "cam", unknownId)).get();
-      VideoChunk damaged = PipelineHarness.videoChunk("cam", clip, 2);
-      damaged.setPayload(ByteBuffer.wrap(damage(clip.get(2).bytes())));
+      VideoChunk damaged = PipelineHarness.damagedChunk("cam", clip, 2);
       producer.send(new ProducerRecord<>(harness.videoTopic(), "cam",
           harness.encode(harness.videoTopic(), damaged))).get();
       harness.sendChunks(producer, "cam", clip, 3, clip.size());
@@ -103,17 +101,5 @@ class DeadLetterIT {
       assertEquals(2.0, app.meterRegistry().find("foleystream.dlq.records").counters().stream()
           .mapToDouble(c -> c.count()).sum());
     }
-  }
-
-  /** Random bytes in every third 188-byte packet, sync bytes and headers kept. */
-  private static byte[] damage(byte[] chunk) {
-    byte[] bytes = chunk.clone();
-    Random random = new Random(7);
-    for (int p = 2; p < bytes.length / 188; p += 3) {
-      for (int i = 4; i < 188; i++) {
-        bytes[p * 188 + i] = (byte) random.nextInt();
-      }
-    }
-    return bytes;
   }
 }
