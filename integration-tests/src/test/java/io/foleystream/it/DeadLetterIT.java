@@ -10,6 +10,7 @@ import io.foleystream.devstack.EmbeddedKafkaBroker;
 import io.foleystream.media.MediaChunk;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.DeadLetter;
+import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.serde.SpecificAvroDeserializer;
 import io.foleystream.schemas.serde.UnknownSchemaIdException;
@@ -100,6 +101,34 @@ class DeadLetterIT {
       }
       assertEquals(2.0, app.meterRegistry().find("foleystream.dlq.records").counters().stream()
           .mapToDouble(c -> c.count()).sum());
+    }
+  }
+
+  /**
+   * With a 4 s hop every chunk lies in two 8 s windows, and both featurize it: a damaged chunk is
+   * still one dead letter, and both windows get their audio.
+   */
+  @Test
+  void aDamagedChunkInTwoOverlappingWindowsIsDeadLetteredOnce(EmbeddedKafkaBroker broker,
+      ApicurioRegistryServer registry) throws Exception {
+    PipelineHarness harness = new PipelineHarness(broker, registry, "it-dlq-overlap");
+    List<MediaChunk> clip = PipelineHarness.clip(16);
+    int damaged = clip.size() / 2;
+    try (FoleystreamApp app = FoleystreamApp.start(harness.config(
+        PipelineHarness.tempDir("dlq-overlap"), 1, 2, Map.of()));
+        KafkaProducer<String, byte[]> producer = harness.rawProducer()) {
+      harness.sendControl(producer, StreamControl.newBuilder().setStreamId("cam")
+          .setWindowHopMicros(4_000_000L).build());
+      harness.sendChunks(producer, "cam", clip, 0, damaged);
+      harness.send(producer, PipelineHarness.damagedChunk("cam", clip, damaged));
+      harness.sendChunks(producer, "cam", clip, damaged + 1, clip.size());
+
+      List<AudioChunk> audio = harness.audio(List.of("cam"), Duration.ofMinutes(3));
+      assertTrue(audio.stream().map(AudioChunk::getWindowIndex).distinct().count() > 2,
+          "overlapping windows");
+      List<DeadLetter> letters = harness.deadLetters(1, Duration.ofSeconds(30));
+      assertEquals(1, letters.size(), "one dead letter for the damaged chunk: " + letters);
+      assertEquals("featurize", letters.get(0).getStage());
     }
   }
 }
