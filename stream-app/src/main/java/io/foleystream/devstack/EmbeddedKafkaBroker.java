@@ -77,7 +77,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static EmbeddedKafkaBroker start(Path logDir, boolean deleteLogDirOnClose) {
     EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, deleteLogDirOnClose);
-    broker.launch();
+    try {
+      broker.launch();
+    } catch (RuntimeException e) {
+      broker.close();
+      throw e;
+    }
     return broker;
   }
 
@@ -113,6 +118,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     launch();
   }
 
+  /** Starts the server; a server that does not answer in time is stopped again. */
   private synchronized void launch() {
     long t0 = System.nanoTime();
     server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
