@@ -154,6 +154,11 @@ class CrashRecoveryIT {
         workload.damagedWindow());
     first.destroyForcibly();
     assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the killed process is gone");
+    // The batches before the damaged window committed; the damaged one did not.
+    int committedBeforeRestart = crashed.audio(workload.streams(), Duration.ofSeconds(2)).size();
+    assertTrue(committedBeforeRestart > 0
+        && committedBeforeRestart < workload.streams().size() * workload.chunks(),
+        "killed mid-run: " + committedBeforeRestart + " audio chunks committed");
     Process second = startApp(configFile, stateDir.resolve("second.log"), null);
     try {
       workload.assertExactlyOnce(crashed, Duration.ofMinutes(3));
