@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,6 +49,8 @@ class CrashRecoveryIT {
 
   private static final Path APP_JAR = Path.of("../stream-app/target/foleystream.jar");
   private static final int STEPS = 30;
+  /** Steps of the tests that check exactly-once alone, not the audio's bits. */
+  private static final int FEW_STEPS = 4;
   /** The stream's windowing in each run of the test. */
   static Stream<StreamControl> windowings() {
     return Stream.of(
@@ -123,6 +126,45 @@ class CrashRecoveryIT {
       assertEquals(want.getGeneration(), got.getGeneration());
       assertArrayEquals(bytes(want), bytes(got), "audio of window " + want.getWindowIndex()
           + " chunk " + want.getChunkIndex() + " differs from the uninterrupted run");
+    }
+  }
+
+  /**
+   * Three streams on two partitions, one with a damaged chunk, killed while the damaged chunk's
+   * window generates: after the restart each stream's audio is complete and once, and the
+   * damaged chunk has one dead letter, although the first process may have featurized it.
+   */
+  @Test
+  void severalStreamsOnTwoPartitionsRecoverWithEachChunkAndDeadLetterOnce(
+      EmbeddedKafkaBroker broker, ApicurioRegistryServer registry) throws Exception {
+    assertTrue(Files.isRegularFile(APP_JAR), "build the application jar first: " + APP_JAR);
+    int partitions = 2;
+    FaultWorkload workload = new FaultWorkload(3, partitions, 24);
+    PipelineHarness crashed = new PipelineHarness(broker, registry, "it-crash-streams");
+    Path stateDir = PipelineHarness.tempDir("crash-streams");
+    Path configFile = stateDir.resolve("app.properties");
+    writeProperties(crashed.config(stateDir, partitions, FEW_STEPS, Map.of(
+        "session.timeout.ms", "6000", "heartbeat.interval.ms", "1000",
+        ConfigKeys.BATCH_SIZE.name(), "2")), configFile);
+    crashed.createTopics(partitions);
+    try (KafkaProducer<String, byte[]> producer = crashed.rawProducer()) {
+      workload.send(crashed, producer, 0, workload.chunks());
+    }
+    Process first = startApp(configFile, stateDir.resolve("first.log"),
+        workload.damagedWindow());
+    first.destroyForcibly();
+    assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the killed process is gone");
+    // The batches before the damaged window committed; the damaged one did not.
+    int committedBeforeRestart = crashed.audio(workload.streams(), Duration.ofSeconds(2)).size();
+    assertTrue(committedBeforeRestart > 0
+        && committedBeforeRestart < workload.streams().size() * workload.chunks(),
+        "killed mid-run: " + committedBeforeRestart + " audio chunks committed");
+    Process second = startApp(configFile, stateDir.resolve("second.log"), null);
+    try {
+      workload.assertExactlyOnce(crashed, Duration.ofMinutes(3));
+    } finally {
+      second.destroy();
+      second.waitFor(60, TimeUnit.SECONDS);
     }
   }
 

@@ -10,6 +10,7 @@ import io.foleystream.devstack.EmbeddedKafkaBroker;
 import io.foleystream.media.MediaChunk;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.DeadLetter;
+import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.serde.SpecificAvroDeserializer;
 import io.foleystream.schemas.serde.UnknownSchemaIdException;
@@ -22,7 +23,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,8 +50,7 @@ class DeadLetterIT {
       byte[] unknownId = ByteBuffer.allocate(1 + 4 + 3).put(WireFormat.MAGIC_BYTE)
           .putInt(987_654).put(new byte[] {2, 4, 6}).array();
       producer.send(new ProducerRecord<>(harness.videoTopic(), "cam", unknownId)).get();
-      VideoChunk damaged = PipelineHarness.videoChunk("cam", clip, 2);
-      damaged.setPayload(ByteBuffer.wrap(damage(clip.get(2).bytes())));
+      VideoChunk damaged = PipelineHarness.damagedChunk("cam", clip, 2);
       producer.send(new ProducerRecord<>(harness.videoTopic(), "cam",
           harness.encode(harness.videoTopic(), damaged))).get();
       harness.sendChunks(producer, "cam", clip, 3, clip.size());
@@ -105,15 +104,31 @@ class DeadLetterIT {
     }
   }
 
-  /** Random bytes in every third 188-byte packet, sync bytes and headers kept. */
-  private static byte[] damage(byte[] chunk) {
-    byte[] bytes = chunk.clone();
-    Random random = new Random(7);
-    for (int p = 2; p < bytes.length / 188; p += 3) {
-      for (int i = 4; i < 188; i++) {
-        bytes[p * 188 + i] = (byte) random.nextInt();
-      }
+  /**
+   * With a 4 s hop every chunk lies in two 8 s windows, and both featurize it: a damaged chunk is
+   * still one dead letter, and both windows get their audio.
+   */
+  @Test
+  void aDamagedChunkInTwoOverlappingWindowsIsDeadLetteredOnce(EmbeddedKafkaBroker broker,
+      ApicurioRegistryServer registry) throws Exception {
+    PipelineHarness harness = new PipelineHarness(broker, registry, "it-dlq-overlap");
+    List<MediaChunk> clip = PipelineHarness.clip(16);
+    int damaged = clip.size() / 2;
+    try (FoleystreamApp app = FoleystreamApp.start(harness.config(
+        PipelineHarness.tempDir("dlq-overlap"), 1, 2, Map.of()));
+        KafkaProducer<String, byte[]> producer = harness.rawProducer()) {
+      harness.sendControl(producer, StreamControl.newBuilder().setStreamId("cam")
+          .setWindowHopMicros(4_000_000L).build());
+      harness.sendChunks(producer, "cam", clip, 0, damaged);
+      harness.send(producer, PipelineHarness.damagedChunk("cam", clip, damaged));
+      harness.sendChunks(producer, "cam", clip, damaged + 1, clip.size());
+
+      List<AudioChunk> audio = harness.audio(List.of("cam"), Duration.ofMinutes(3));
+      assertTrue(audio.stream().map(AudioChunk::getWindowIndex).distinct().count() > 2,
+          "overlapping windows");
+      List<DeadLetter> letters = harness.deadLetters(1, Duration.ofSeconds(30));
+      assertEquals(1, letters.size(), "one dead letter for the damaged chunk: " + letters);
+      assertEquals("featurize", letters.get(0).getStage());
     }
-    return bytes;
   }
 }

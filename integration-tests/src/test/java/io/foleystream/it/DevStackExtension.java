@@ -13,10 +13,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * starts once per test run, on first use, and stops when the run ends (JUnit closes resources in
  * the root store last).
  *
- * <p>A test may {@link ApicurioRegistryServer#stop() stop} the registry to simulate an outage.
- * After every test the extension restarts it if it is down, on the same port and data, so the
- * tests that follow find it as before: the registry keeps its schemas on disk, so their ids stay
- * valid across the restart.
+ * <p>A test may {@link ApicurioRegistryServer#stop() stop} the registry or the {@link
+ * EmbeddedKafkaBroker#stop() broker} to simulate an outage. After every test the extension
+ * restarts whichever is down, on the same port and data, so the tests that follow find it as
+ * before: the registry keeps its schemas on disk, so their ids stay valid across the restart, and
+ * the broker its topics and records.
  */
 public final class DevStackExtension implements ParameterResolver, AfterEachCallback {
 
@@ -43,6 +44,11 @@ public final class DevStackExtension implements ParameterResolver, AfterEachCall
         RegistryResource.class);
     if (resource != null && !resource.registry.isRunning()) {
       resource.registry.restart();
+    }
+    BrokerResource brokerResource = rootStore(context).get(BrokerResource.class,
+        BrokerResource.class);
+    if (brokerResource != null && !brokerResource.broker.isRunning()) {
+      brokerResource.broker.restart();
     }
   }
 

@@ -15,9 +15,12 @@ import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.serde.SpecificAvroDeserializer;
 import io.foleystream.schemas.serde.SpecificAvroSerializer;
+import io.foleystream.topology.FoleystreamApp;
 import io.foleystream.topology.client.VideoIngestor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +28,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,6 +46,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * What the pipeline tests share: a configuration of the application against the development
@@ -143,10 +149,15 @@ final class PipelineHarness {
 
   /** Creates the test's topics with one partition, as the application would. */
   void createTopics() {
+    createTopics(1);
+  }
+
+  /** Creates the test's topics with the given partitions, as the application would. */
+  void createTopics(int partitions) {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
       admin.createTopics(List.of(videoTopic(), controlTopic(), audioTopic(),
           deadLetterTopic(), prefix + ".tasks", prefix + ".tails").stream()
-          .map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
+          .map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
     } catch (Exception e) {
       throw new IllegalStateException("cannot create the test topics", e);
     }
@@ -166,6 +177,61 @@ final class PipelineHarness {
     return serializer.serialize(topic, record);
   }
 
+  /** Chunk {@code sequence} of a clip as stream {@code streamId}, its video damaged. */
+  static VideoChunk damagedChunk(String streamId, List<MediaChunk> clip, int sequence) {
+    VideoChunk damaged = videoChunk(streamId, clip, sequence);
+    damaged.setPayload(ByteBuffer.wrap(damage(clip.get(sequence).bytes())));
+    return damaged;
+  }
+
+  /** Random bytes in every third 188-byte packet, sync bytes and headers kept. */
+  private static byte[] damage(byte[] chunk) {
+    byte[] bytes = chunk.clone();
+    Random random = new Random(7);
+    for (int p = 2; p < bytes.length / 188; p += 3) {
+      for (int i = 4; i < 188; i++) {
+        bytes[p * 188 + i] = (byte) random.nextInt();
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * {@code count} stream ids that the default partitioner spreads over the partitions in turn:
+   * stream {@code i} goes to partition {@code i % partitions}.
+   */
+  static List<String> streamsOverPartitions(int count, int partitions) {
+    List<String> streams = new ArrayList<>();
+    for (int i = 0; streams.size() < count; i++) {
+      String id = "stream-" + i;
+      if (partitionOf(id, partitions) == streams.size() % partitions) {
+        streams.add(id);
+      }
+    }
+    return streams;
+  }
+
+  /** The partition the default partitioner gives a key. */
+  static int partitionOf(String key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
+
+  /** Windows generated and committed by an application so far. */
+  static double generated(FoleystreamApp app) {
+    return app.meterRegistry().get("foleystream.windows.generated").counter().count();
+  }
+
+  /** Waits up to two minutes for a condition. */
+  static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** Sends a stream's control record and waits for its acknowledgement. */
   void sendControl(KafkaProducer<String, byte[]> producer, StreamControl control) {
     try {
@@ -179,13 +245,19 @@ final class PipelineHarness {
   /** Sends chunks {@code from} to {@code to} (exclusive) of a clip as stream {@code streamId}. */
   void sendChunks(KafkaProducer<String, byte[]> producer, String streamId, List<MediaChunk> clip,
       int from, int to) {
+    for (int n = from; n < to; n++) {
+      send(producer, videoChunk(streamId, clip, n));
+    }
+  }
+
+  /** Sends one video chunk record, keyed by its stream, and waits for its acknowledgement. */
+  void send(KafkaProducer<String, byte[]> producer, VideoChunk chunk) {
     try {
-      for (int n = from; n < to; n++) {
-        producer.send(new ProducerRecord<>(videoTopic(), streamId,
-            encode(videoTopic(), videoChunk(streamId, clip, n)))).get();
-      }
+      producer.send(new ProducerRecord<>(videoTopic(), chunk.getStreamId(),
+          encode(videoTopic(), chunk))).get();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot send chunks", e);
+      throw new IllegalStateException("cannot send chunk " + chunk.getSequence() + " of "
+          + chunk.getStreamId(), e);
     }
   }
 

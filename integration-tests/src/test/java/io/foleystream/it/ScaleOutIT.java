@@ -1,5 +1,7 @@
 package io.foleystream.it;
 
+import static io.foleystream.it.PipelineHarness.await;
+import static io.foleystream.it.PipelineHarness.generated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,17 +11,13 @@ import io.foleystream.devstack.EmbeddedKafkaBroker;
 import io.foleystream.media.MediaChunk;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.topology.FoleystreamApp;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,7 +36,7 @@ class ScaleOutIT {
   void twoInstancesShareTheStreamsAndOneTakesOverWhenTheOtherStops(EmbeddedKafkaBroker broker,
       ApicurioRegistryServer registry) throws Exception {
     PipelineHarness harness = new PipelineHarness(broker, registry, "it-scale");
-    List<String> streams = onePerPartition();
+    List<String> streams = PipelineHarness.streamsOverPartitions(PARTITIONS, PARTITIONS);
     List<MediaChunk> clip = PipelineHarness.clip(24);
     FoleystreamApp first = FoleystreamApp.start(harness.config(PipelineHarness.tempDir("a"),
         PARTITIONS, 2, Map.of(ConfigKeys.INSTANCE_ID.name(), "a",
@@ -79,42 +77,6 @@ class ScaleOutIT {
       assertEquals(3 * streams.size(), byFirst + generated(second), "windows generated once");
     } finally {
       first.close();
-    }
-  }
-
-  private static double generated(FoleystreamApp app) {
-    return app.meterRegistry().get("foleystream.windows.generated").counter().count();
-  }
-
-  /** Stream ids that the default partitioner puts on partitions 0 to 3, one each. */
-  private static List<String> onePerPartition() {
-    String[] byPartition = new String[PARTITIONS];
-    for (int i = 0; byPartitionMissing(byPartition); i++) {
-      String id = "stream-" + i;
-      int p = Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
-      if (byPartition[p] == null) {
-        byPartition[p] = id;
-      }
-    }
-    return new ArrayList<>(List.of(byPartition));
-  }
-
-  private static boolean byPartitionMissing(String[] byPartition) {
-    for (String s : byPartition) {
-      if (s == null) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
     }
   }
 }

@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * A single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, bound to
  * loopback on free ports, for the demo and the integration tests. It supports transactions, so
  * Kafka Streams can run with {@code exactly_once_v2} against it.
+ *
+ * <p>{@link #stop()} followed by {@link #restart()} models a broker outage: the broker comes back
+ * on the same ports with the same data directory, so topics, committed offsets, transaction
+ * state and the records themselves survive, as they do when a real broker restarts.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -35,8 +39,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private final Path logDir;
   private final boolean deleteLogDirOnClose;
-  private final KafkaRaftServer server;
+  private final Properties props;
   private final String bootstrapServers;
+  /** The running server; null while stopped. */
+  private KafkaRaftServer server;
 
   private EmbeddedKafkaBroker(Path logDir, boolean deleteLogDirOnClose) {
     this.logDir = logDir;
@@ -44,9 +50,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     int brokerPort = LoopbackPorts.free();
     int controllerPort = LoopbackPorts.free();
     this.bootstrapServers = "127.0.0.1:" + brokerPort;
-    Properties props = brokerProperties(logDir, brokerPort, controllerPort);
+    this.props = brokerProperties(logDir, brokerPort, controllerPort);
     formatStorage(props, logDir);
-    this.server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
   }
 
   /**
@@ -71,13 +76,56 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @return the running broker
    */
   public static EmbeddedKafkaBroker start(Path logDir, boolean deleteLogDirOnClose) {
-    long t0 = System.nanoTime();
     EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, deleteLogDirOnClose);
-    broker.server.startup();
-    broker.awaitReady();
-    LOG.info("Kafka broker ready on {} in {} ms", broker.bootstrapServers,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    try {
+      broker.launch();
+    } catch (RuntimeException e) {
+      broker.close();
+      throw e;
+    }
     return broker;
+  }
+
+  /**
+   * Whether the broker is running (started and not stopped since).
+   *
+   * @return true between a start or {@link #restart()} and the next {@link #stop()}
+   */
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /**
+   * Shuts the broker down and waits until it is down; its data stays. Clients see connection
+   * refusals until {@link #restart()}.
+   */
+  public synchronized void stop() {
+    if (server == null) {
+      return;
+    }
+    server.shutdown();
+    server.awaitShutdown();
+    server = null;
+    LOG.info("Kafka broker on {} stopped", bootstrapServers);
+  }
+
+  /**
+   * Stops the broker if it runs, starts it again on the same ports and data directory, and waits
+   * until it answers.
+   */
+  public synchronized void restart() {
+    stop();
+    launch();
+  }
+
+  /** Starts the server; a server that does not answer in time is stopped again. */
+  private synchronized void launch() {
+    long t0 = System.nanoTime();
+    server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    server.startup();
+    awaitReady();
+    LOG.info("Kafka broker ready on {} in {} ms", bootstrapServers,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
   }
 
   /**
@@ -158,13 +206,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           return;
         } catch (ExecutionException | TimeoutException e) {
           if (System.nanoTime() > deadline) {
-            close();
+            stop();
             throw new IllegalStateException(
                 "embedded Kafka broker did not answer within " + READY_TIMEOUT, e);
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          close();
+          stop();
           throw new IllegalStateException("interrupted while waiting for the embedded broker", e);
         }
       }
@@ -173,9 +221,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** Stops the broker and, if it owns its log directory, deletes it. */
   @Override
-  public void close() {
-    server.shutdown();
-    server.awaitShutdown();
+  public synchronized void close() {
+    stop();
     if (deleteLogDirOnClose) {
       Directories.deleteRecursively(logDir);
     }
