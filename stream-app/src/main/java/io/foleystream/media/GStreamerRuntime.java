@@ -8,6 +8,13 @@ import org.freedesktop.gstreamer.Version;
  *
  * <p>No GLib main loop is started: bus and pad callbacks arrive on GStreamer's own threads, and
  * every pipeline here is driven from the calling thread.
+ *
+ * <p>GStreamer's segfault trap is off. While it loads a plugin (the first decode of a process
+ * loads the demuxers and decoders) GStreamer installs a SIGSEGV handler that takes any segfault
+ * for a broken plugin and ends the process; the JVM raises and handles SIGSEGV on purpose (implicit
+ * null checks, stack banging), so a JVM thread's routine signal during that window killed the
+ * whole application ("Caught a segmentation fault while loading plugin file"). The plugin
+ * registry is still scanned in GStreamer's separate scanner process, which keeps its own trap.
  */
 final class GStreamerRuntime {
 
@@ -26,7 +33,7 @@ final class GStreamerRuntime {
     }
     try {
       if (!Gst.isInitialized()) {
-        Gst.init(Version.BASELINE, "foleystream");
+        Gst.init(Version.BASELINE, "foleystream", "--gst-disable-segtrap");
       }
       initialized = true;
     } catch (RuntimeException | UnsatisfiedLinkError e) {
