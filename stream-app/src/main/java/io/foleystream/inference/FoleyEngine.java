@@ -258,6 +258,15 @@ public final class FoleyEngine implements AutoCloseable {
   }
 
   /**
+   * Whether the engine was opened with its feature extractors.
+   *
+   * @return true if {@link #clipImageEncoder} and {@link #synchformerEncoder} are loaded
+   */
+  public boolean hasFeatureExtractors() {
+    return clipImageEncoder != null;
+  }
+
+  /**
    * The CLIP image feature extractor.
    *
    * @return the encoder

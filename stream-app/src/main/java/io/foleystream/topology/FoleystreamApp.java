@@ -4,11 +4,12 @@ import io.foleystream.config.ConfigException;
 import io.foleystream.config.ConfigKeys;
 import io.foleystream.config.FoleystreamConfig;
 import io.foleystream.inference.DecoderMargin;
+import io.foleystream.inference.EngineWarmUp;
 import io.foleystream.inference.FoleyEngine;
 import io.foleystream.inference.FrameFeatureCache;
+import io.foleystream.inference.ModelLoadListener;
 import io.foleystream.inference.ProviderChoice;
 import io.foleystream.inference.RuntimeOptions;
-import io.foleystream.inference.ModelLoadListener;
 import io.foleystream.media.DecoderSettings;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.DeadLetter;
@@ -53,6 +54,7 @@ import io.foleystream.topology.records.PayloadFetcher;
 import io.foleystream.topology.records.ReferencePolicy;
 import io.foleystream.topology.records.TimelineBounds;
 import io.foleystream.topology.records.TopicNames;
+import io.foleystream.topology.timeline.StreamTimeline;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -66,6 +68,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -314,6 +317,23 @@ public final class FoleystreamApp implements AutoCloseable {
   }
 
   /**
+   * The window durations this generator's streams start with by default: the set's own, and
+   * the ramp-up windows of a live stream at the default hop.
+   */
+  private List<Double> warmUpDurations() {
+    List<Double> durations = new ArrayList<>(List.of(engine.modelSet().manifest().durationS()));
+    AssemblerSettings settings = assemblerSettings();
+    StreamTimeline timeline = settings.timeline(null, 0);
+    if (timeline.mode() == WindowMode.LIVE && settings.audio().rampUp()) {
+      long hop = timeline.hopSamples(settings.hopMicros(null));
+      for (long g = timeline.firstGridOffsetSamples(hop, true); g < 0; g += hop) {
+        durations.add(timeline.window(g).length() / (double) timeline.sampleRate());
+      }
+    }
+    return durations;
+  }
+
+  /**
    * The audio grid windows are placed on: the model set's where this process generates, the
    * configured (or 16 kHz) one for an assembler alone.
    */
@@ -392,6 +412,12 @@ public final class FoleystreamApp implements AutoCloseable {
       throw new ConfigException(ConfigKeys.WINDOW_DURATION_MS.name() + " is "
           + config.longValue(ConfigKeys.WINDOW_DURATION_MS) + " ms but the model set's windows"
           + " are " + setDurationMs + " ms");
+    }
+    if (config.booleanValue(ConfigKeys.WARM_UP)) {
+      List<Double> durations = warmUpDurations();
+      long nanos = EngineWarmUp.run(engine, durations);
+      LOG.info("engine warmed up at {} window duration(s) {} s in {} ms", durations.size(),
+          durations, nanos / 1_000_000);
     }
     engine.providers().forEach((graph, provider) -> Gauge.builder(
         "foleystream.execution.provider", () -> 1).tag("graph", graph.name().toLowerCase(
