@@ -1,5 +1,7 @@
 package io.foleystream.media;
 
+import org.freedesktop.gstreamer.ElementFactory;
+
 /**
  * Decodes chunks from memory into RGB frames on the stream timeline: {@code appsrc ! decodebin !
  * videoscale ! videoconvert ! appsink}, one pipeline reused from chunk to chunk.
@@ -92,6 +94,29 @@ public final class ChunkDecoder implements AutoCloseable {
           + summary.framesDecoded() + " frames decoded)");
     }
   }
+
+  /**
+   * Loads GStreamer and the plugins chunk decoding uses (demuxers, parsers, decoders, converters)
+   * now rather than on the first chunk: a process's first decode otherwise pays the plugin loads
+   * (about a second), which a live stream's first window would wait for. Plugins that are not
+   * installed are passed over; what a chunk needs and lacks still fails that chunk.
+   *
+   * @throws MediaException if GStreamer cannot be initialised
+   */
+  public static void warmUp() throws MediaException {
+    GStreamerRuntime.ensureInitialized();
+    for (String factory : WARM_UP_FACTORIES) {
+      if (DecodingPipeline.installed(factory)) {
+        ElementFactory.make(factory, null).dispose();
+      }
+    }
+  }
+
+  /** Elements of the decoding pipeline and of what decodebin plugs for the usual chunks. */
+  private static final String[] WARM_UP_FACTORIES = {"appsrc", "decodebin", "typefind",
+      "tsdemux", "qtdemux", "matroskademux", "h264parse", "h265parse", "vp9parse",
+      "avdec_h264", "avdec_h265", "vp9dec", "videoscale", "videoconvert", "capsfilter",
+      "appsink"};
 
   @Override
   public void close() {

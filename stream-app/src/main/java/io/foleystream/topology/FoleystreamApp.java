@@ -10,7 +10,9 @@ import io.foleystream.inference.FrameFeatureCache;
 import io.foleystream.inference.ModelLoadListener;
 import io.foleystream.inference.ProviderChoice;
 import io.foleystream.inference.RuntimeOptions;
+import io.foleystream.media.ChunkDecoder;
 import io.foleystream.media.DecoderSettings;
+import io.foleystream.media.MediaException;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.DeadLetter;
 import io.foleystream.schemas.DeadlineAction;
@@ -416,6 +418,11 @@ public final class FoleystreamApp implements AutoCloseable {
     if (config.booleanValue(ConfigKeys.WARM_UP)) {
       List<Double> durations = warmUpDurations();
       long nanos = EngineWarmUp.run(engine, durations);
+      try {
+        ChunkDecoder.warmUp();
+      } catch (MediaException e) {
+        throw new ConfigException("GStreamer cannot decode video: " + e.getMessage(), e);
+      }
       LOG.info("engine warmed up at {} window duration(s) {} s in {} ms", durations.size(),
           durations, nanos / 1_000_000);
     }
