@@ -32,11 +32,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * </pre>
  *
  * Run from the repository root: the model set path is relative to the integration-tests module,
- * so the program changes its view with {@code -Dbench.models=...} if needed.
+ * so the program changes its view with {@code -Dbench.models=...} if needed. {@code
+ * -Dbench.seconds=N} sets each stream's length (24 by default), {@code -Dbench.throughputOnly=true}
+ * leaves out the latency run.
  */
 public final class PipelineBenchmark {
 
   private static final long S = 1_000_000L;
+  /** Length of each stream's clip (-Dbench.seconds, default 24). */
+  private static final long SECONDS = Long.getLong("bench.seconds", 24);
 
   private PipelineBenchmark() {}
 
@@ -50,10 +54,12 @@ public final class PipelineBenchmark {
     String models = System.getProperty("bench.models", "onnx-models/fixtures/tiny/model-set");
     List<MediaChunk> clip = new ArrayList<>();
     new ChunkSegmenter(new SegmenterSettings(2 * S, SegmenterSettings.Reencode.AUTO, 1000))
-        .run(new VideoSource.TestPattern(640, 360, 25, 24 * S, false), clip::add);
+        .run(new VideoSource.TestPattern(640, 360, 25, SECONDS * S, false), clip::add);
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         ApicurioRegistryServer registry = ApicurioRegistryServer.start()) {
-      latency(broker, registry, clip, models);
+      if (!Boolean.getBoolean("bench.throughputOnly")) {
+        latency(broker, registry, clip, models);
+      }
       throughput(broker, registry, clip, models, 1, false);
       throughput(broker, registry, clip, models, 1, true);
       throughput(broker, registry, clip, models, 2, true);
@@ -89,7 +95,8 @@ public final class PipelineBenchmark {
         h.sendChunks(producer, "live", clip, n, n + 1);
       }
       h.audio(List.of("live"), Duration.ofMinutes(10));
-      System.out.println("latency: 1 stream of 24 s in real time, 1 instance, 3 windows");
+      System.out.printf(Locale.ROOT, "latency: 1 stream of %d s in real time, 1 instance%n",
+          SECONDS);
       print(List.of(app));
     }
   }
@@ -128,10 +135,10 @@ public final class PipelineBenchmark {
         featurizing += app.metrics().stage(PipelineMetrics.Stage.FEATURES)
             .totalTime(TimeUnit.SECONDS);
       }
-      System.out.printf(Locale.ROOT, "throughput: %d instance(s), prefetch %s, 4 streams x 24 s:"
+      System.out.printf(Locale.ROOT, "throughput: %d instance(s), prefetch %s, 4 streams x %d s:"
           + " %d windows in %.1f s = %.3f windows/s, %.2f s of audio per second; engine busy"
           + " %.0f %% of the time per instance (generation calls %.0f %%, feature extractors"
-          + " %.0f %%)%n", instances, prefetch ? "on" : "off", windows, seconds,
+          + " %.0f %%)%n", instances, prefetch ? "on" : "off", SECONDS, windows, seconds,
           windows / seconds, audioSeconds / seconds,
           100 * (generating + featurizing) / (seconds * instances),
           100 * generating / (seconds * instances), 100 * featurizing / (seconds * instances));
