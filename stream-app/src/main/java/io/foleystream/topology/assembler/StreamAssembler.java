@@ -258,11 +258,23 @@ final class StreamAssembler {
       StreamTimeline timeline = settings.timeline(control, state.getOriginMicros());
       long hop = timeline.hopSamples(settings.hopMicros(control));
       long next = nextOffsetSamples(state, timeline, control);
-      long windows = Math.max(1,
-          Math.floorDiv(timeline.sampleAtOrAfter(untilMicros) - next + hop - 1, hop));
-      state.setNextWindowOffsetSamples(next + windows * hop);
+      long windows;
+      long skippedTo;
+      long skippedToMicros;
+      try {
+        windows = Math.max(1, Math.floorDiv(Math.addExact(Math.subtractExact(
+            timeline.sampleAtOrAfter(untilMicros), next), hop - 1), hop));
+        skippedTo = Math.addExact(next, Math.multiplyExact(windows, hop));
+        skippedToMicros = timeline.micros(skippedTo);
+      } catch (ArithmeticException e) {
+        // A chunk further from the origin than samples can count (centuries): nothing on this
+        // timeline to skip to; the stream's next window stays where it was.
+        prune(state);
+        return;
+      }
+      state.setNextWindowOffsetSamples(skippedTo);
       state.setGridSampleRate(timeline.sampleRate());
-      state.setNextWindowStartMicros(timeline.micros(next + windows * hop));
+      state.setNextWindowStartMicros(skippedToMicros);
       state.setNextWindowIndex(state.getNextWindowIndex() + windows);
     }
     prune(state);

@@ -13,6 +13,7 @@ import io.foleystream.schemas.StreamState;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowCompletion;
 import io.foleystream.schemas.WindowTask;
+import io.foleystream.topology.records.TimelineBounds;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +109,22 @@ class StreamAssemblerTest {
         + " segment: the full window, cut");
     assertEquals(8 * S, StreamAssembler.lastWindowMicros(7_950_000L, 8 * S));
     assertEquals(8 * S, StreamAssembler.lastWindowMicros(8 * S, 8 * S));
+  }
+
+  @Test
+  void aStoppedStreamsChunkTooFarFromTheOriginToCountInSamplesSkipsNothingAndThrowsNothing() {
+    // Both chunks lie within the PTS range the bounds allow (+-2^62 us): 2^63 us apart.
+    long limit = TimelineBounds.PTS_LIMIT_MICROS;
+    StreamAssembler.Outcome out = accept(null, chunk(0, -limit, 2 * S, false), null);
+    out = accept(out, chunk(1, -limit + 2 * S, 2 * S, false), null);
+    out = accept(out, chunk(2, -limit + 4 * S, 2 * S, false), null);
+    out = accept(out, chunk(3, -limit + 6 * S, 2 * S, false), null);
+    assertTrue(out.state().getOriginFixed(), "window 0 came out: " + out.windows());
+    long nextBefore = out.state().getNextWindowIndex();
+    StreamAssembler.Outcome after = accept(out, chunk(4, limit - 4 * S, 2 * S, false),
+        control(StreamState.STOPPED, null));
+    assertEquals(StreamAssembler.Drop.STOPPED, after.dropped());
+    assertEquals(nextBefore, after.state().getNextWindowIndex(), "nothing to skip to");
   }
 
   @Test
