@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(DevStackExtension.class)
 class CrashRecoveryIT {
 
-  private static final Path APP_JAR = Path.of("../stream-app/target/foleystream.jar");
+  static final Path APP_JAR = Path.of("../stream-app/target/foleystream.jar");
   private static final int STEPS = 30;
   /** Steps of the tests that check exactly-once alone, not the audio's bits. */
   private static final int FEW_STEPS = 4;
@@ -174,7 +174,7 @@ class CrashRecoveryIT {
     return out;
   }
 
-  private static void writeProperties(FoleystreamConfig config, Path file) throws IOException {
+  static void writeProperties(FoleystreamConfig config, Path file) throws IOException {
     Properties properties = new Properties();
     properties.putAll(config.values());
     try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file))) {
@@ -187,7 +187,7 @@ class CrashRecoveryIT {
    * once the child starts generating a batch holding that window (stream#index), a little after,
    * so that the window is mid-generation.
    */
-  private static Process startApp(Path configFile, Path log, String untilBatchWith)
+  static Process startApp(Path configFile, Path log, String untilBatchWith)
       throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar",

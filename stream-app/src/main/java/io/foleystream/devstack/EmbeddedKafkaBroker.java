@@ -44,13 +44,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** The running server; null while stopped. */
   private KafkaRaftServer server;
 
-  private EmbeddedKafkaBroker(Path logDir, boolean deleteLogDirOnClose) {
+  private EmbeddedKafkaBroker(Path logDir, boolean deleteLogDirOnClose,
+      Map<String, String> overrides) {
     this.logDir = logDir;
     this.deleteLogDirOnClose = deleteLogDirOnClose;
     int brokerPort = LoopbackPorts.free();
     int controllerPort = LoopbackPorts.free();
     this.bootstrapServers = "127.0.0.1:" + brokerPort;
     this.props = brokerProperties(logDir, brokerPort, controllerPort);
+    props.putAll(overrides);
     formatStorage(props, logDir);
   }
 
@@ -76,7 +78,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @return the running broker
    */
   public static EmbeddedKafkaBroker start(Path logDir, boolean deleteLogDirOnClose) {
-    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, deleteLogDirOnClose);
+    return start(logDir, deleteLogDirOnClose, Map.of());
+  }
+
+  /**
+   * Starts a broker with some of its settings overridden (for example an {@code
+   * authorizer.class.name} through which a test watches the requests), on the given log
+   * directory, and waits until it answers.
+   *
+   * @param logDir where the broker keeps its logs
+   * @param deleteLogDirOnClose whether {@link #close()} deletes {@code logDir}
+   * @param overrides broker settings that replace or add to the embedded defaults
+   * @return the running broker
+   */
+  public static EmbeddedKafkaBroker start(Path logDir, boolean deleteLogDirOnClose,
+      Map<String, String> overrides) {
+    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, deleteLogDirOnClose,
+        overrides);
     try {
       broker.launch();
     } catch (RuntimeException e) {
