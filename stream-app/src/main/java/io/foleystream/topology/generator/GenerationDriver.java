@@ -651,11 +651,32 @@ public final class GenerationDriver implements Runnable {
     }
   }
 
+  /**
+   * Aborts the open transaction. An abort that times out is retried, as the producer's contract
+   * requires (until it completes, no other transactional call is allowed): during a broker outage
+   * longer than the producer's {@code max.block.ms} the abort times out, and without the retry the
+   * next {@code beginTransaction} failed the whole part. After {@value #COMMIT_ATTEMPTS} attempts
+   * the producer is closed and the part ends, as for a commit.
+   */
   private void abortQuietly() {
-    try {
-      producer.abortTransaction();
-    } catch (KafkaException e) {
-      LOG.debug("abort failed: {}", e.toString());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        producer.abortTransaction();
+        return;
+      } catch (org.apache.kafka.common.errors.TimeoutException | InterruptException e) {
+        if (attempt >= COMMIT_ATTEMPTS || !running && attempt > 1) {
+          throw new FatalProducerException("aborting a transaction timed out " + attempt
+              + " times; the producer is closed", e);
+        }
+        LOG.warn("aborting the transaction timed out (attempt {} of {}); retrying the abort",
+            attempt, COMMIT_ATTEMPTS);
+      } catch (ProducerFencedException | OutOfOrderSequenceException
+          | UnsupportedVersionException | AuthorizationException | AuthenticationException e) {
+        throw new FatalProducerException("the transactional producer cannot go on: " + e, e);
+      } catch (KafkaException e) {
+        LOG.debug("abort failed: {}", e.toString());
+        return;
+      }
     }
   }
 

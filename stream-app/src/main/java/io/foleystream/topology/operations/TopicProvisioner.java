@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the application's topics when they are missing and checks that the topics keyed by
@@ -20,6 +21,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * same number of partitions.
  */
 public final class TopicProvisioner {
+
+  /** How long a topic created a moment ago may be unknown to the broker that answers. */
+  private static final long DESCRIBE_WAIT_MS = 10_000;
 
   private TopicProvisioner() {}
 
@@ -70,8 +74,8 @@ public final class TopicProvisioner {
           }
         }
       }
-      Map<String, TopicDescription> described = admin.describeTopics(List.of(topics.video(),
-          topics.control(), topics.windowTasks(), topics.windowTails())).allTopicNames().get();
+      Map<String, TopicDescription> described = describe(admin, List.of(topics.video(),
+          topics.control(), topics.windowTasks(), topics.windowTails()));
       int video = described.get(topics.video()).partitions().size();
       int control = described.get(topics.control()).partitions().size();
       int tasks = described.get(topics.windowTasks()).partitions().size();
@@ -86,6 +90,27 @@ public final class TopicProvisioner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  /**
+   * Describes topics, waiting for topics created a moment ago: the broker that answers may not
+   * have their metadata yet and says the topic is unknown (seen right after a create on a
+   * single-node cluster). Tries for up to {@value #DESCRIBE_WAIT_MS} ms.
+   */
+  private static Map<String, TopicDescription> describe(Admin admin, List<String> names)
+      throws ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + DESCRIBE_WAIT_MS * 1_000_000L;
+    while (true) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
     }
   }
 }

@@ -368,6 +368,47 @@ class GenerationDriverTest {
   }
 
   @Test
+  void anAbortThatTimesOutIsRetriedSoTheNextTransactionCanBegin() throws Exception {
+    AtomicInteger failedCommits = new AtomicInteger(1);
+    AtomicInteger abortTimeouts = new AtomicInteger(2);
+    AtomicInteger aborts = new AtomicInteger();
+    producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+        new ByteArraySerializer()) {
+      @Override
+      public synchronized void commitTransaction() {
+        if (failedCommits.getAndDecrement() > 0) {
+          throw new org.apache.kafka.common.KafkaException("the broker went away");
+        }
+        super.commitTransaction();
+      }
+
+      @Override
+      public synchronized void abortTransaction() {
+        aborts.incrementAndGet();
+        if (abortTimeouts.getAndDecrement() > 0) {
+          throw new org.apache.kafka.common.errors.TimeoutException("abort timed out");
+        }
+        super.abortTransaction();
+      }
+    };
+    WindowTask window = task("a", 0);
+    addTask(P0, 0, window);
+    AtomicInteger calls = new AtomicInteger();
+    start((batch, tails, skipped) -> {
+      if (calls.incrementAndGet() == 1) {
+        // The rewound record, handed over again as a broker would after the seek.
+        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>("tasks", 0, 0L,
+            "k".getBytes(), tasks.serializer().serialize("tasks", window))));
+      }
+      return oneChunkEach(batch);
+    }, 4);
+    await(() -> lastOffsets().containsKey(P0), "committed after the failed commit's abort");
+    assertEquals(3, aborts.get(), "the abort retried until it completed");
+    assertEquals(2, calls.get(), "the window was generated again after the abort");
+    assertEquals(GenerationDriver.State.RUNNING, loop.state());
+  }
+
+  @Test
   void aCommitThatKeepsTimingOutEndsThePart() throws Exception {
     producer = new MockProducer<>(true, null, new ByteArraySerializer(),
         new ByteArraySerializer()) {
