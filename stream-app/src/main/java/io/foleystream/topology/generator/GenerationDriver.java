@@ -502,17 +502,25 @@ public final class GenerationDriver implements Runnable {
    * be retried and that nothing else may be attempted in between.
    */
   private void commitTransaction() {
+    retryingTimeouts(producer::commitTransaction, "committing the transaction");
+  }
+
+  /**
+   * Runs a transactional call of the producer, again while it times out (the call may be
+   * completing, so nothing else may come between), at most {@value #COMMIT_ATTEMPTS} times; then,
+   * or on a second timeout while stopping, the producer is closed and the part ends.
+   */
+  private void retryingTimeouts(Runnable call, String what) {
     for (int attempt = 1; ; attempt++) {
       try {
-        producer.commitTransaction();
+        call.run();
         return;
       } catch (org.apache.kafka.common.errors.TimeoutException | InterruptException e) {
         if (attempt >= COMMIT_ATTEMPTS || !running && attempt > 1) {
-          throw new FatalProducerException("committing a transaction timed out " + attempt
+          throw new FatalProducerException(what + " timed out " + attempt
               + " times; the producer is closed", e);
         }
-        LOG.warn("committing the transaction timed out (attempt {} of {}); retrying the commit",
-            attempt, COMMIT_ATTEMPTS);
+        LOG.warn("{} timed out (attempt {} of {}); retrying", what, attempt, COMMIT_ATTEMPTS);
       }
     }
   }
@@ -659,24 +667,13 @@ public final class GenerationDriver implements Runnable {
    * the producer is closed and the part ends, as for a commit.
    */
   private void abortQuietly() {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        producer.abortTransaction();
-        return;
-      } catch (org.apache.kafka.common.errors.TimeoutException | InterruptException e) {
-        if (attempt >= COMMIT_ATTEMPTS || !running && attempt > 1) {
-          throw new FatalProducerException("aborting a transaction timed out " + attempt
-              + " times; the producer is closed", e);
-        }
-        LOG.warn("aborting the transaction timed out (attempt {} of {}); retrying the abort",
-            attempt, COMMIT_ATTEMPTS);
-      } catch (ProducerFencedException | OutOfOrderSequenceException
-          | UnsupportedVersionException | AuthorizationException | AuthenticationException e) {
-        throw new FatalProducerException("the transactional producer cannot go on: " + e, e);
-      } catch (KafkaException e) {
-        LOG.debug("abort failed: {}", e.toString());
-        return;
-      }
+    try {
+      retryingTimeouts(producer::abortTransaction, "aborting the transaction");
+    } catch (ProducerFencedException | OutOfOrderSequenceException
+        | UnsupportedVersionException | AuthorizationException | AuthenticationException e) {
+      throw new FatalProducerException("the transactional producer cannot go on: " + e, e);
+    } catch (KafkaException e) {
+      LOG.debug("abort failed: {}", e.toString());
     }
   }
 
