@@ -185,7 +185,7 @@ def export_model_set(cfg: ModelSetConfig, out_dir, weights, precision: str = "fp
 
 
 def _export_graphs(cfg: ModelSetConfig, out_dir: pathlib.Path, weights, precision: str, log) -> Dict[str, List[str]]:
-    """Exports the six graphs and the empty features, one component at a time."""
+    """Exports the seven graphs and the empty features, one component at a time."""
     specs = graphs.specs(cfg)
     formats = checkpoints.formats(cfg)
     written: Dict[str, List[str]] = {}
@@ -208,7 +208,8 @@ def _export_graphs(cfg: ModelSetConfig, out_dir: pathlib.Path, weights, precisio
 
     vae = checkpoints.instantiate(formats["vae"], weights.tensors(formats["vae"]))
     vocoder = checkpoints.instantiate(formats["vocoder"], weights.tensors(formats["vocoder"]))
-    export("decoder", graphs.DecoderGraph(latent_mean, latent_std, vae, vocoder))
+    export("vae_decoder", graphs.VaeDecoderGraph(latent_mean, latent_std, vae))
+    export("vocoder", graphs.VocoderGraph(vocoder))
     del vae, vocoder
     gc.collect()
 

@@ -135,7 +135,11 @@ def make_fixtures(root) -> None:
     sync = checkpoints.instantiate(formats["synchformer"], weights.tensors(formats["synchformer"]))
     clip = checkpoints.instantiate(formats["clip"], weights.tensors(formats["clip"]))
     image, text = clip.image_tower().eval(), clip.text_tower().eval()
-    decoder = graphs.DecoderGraph(net.latent_mean, net.latent_std, vae, vocoder).eval()
+    vae_decoder = graphs.VaeDecoderGraph(net.latent_mean, net.latent_std, vae).eval()
+    vocoder_graph = graphs.VocoderGraph(vocoder).eval()
+
+    def decoder(latent):
+        return graphs.decode(vae_decoder, vocoder_graph, latent)
     tok = tokenizer.ClipTokenizer.from_file(cfg.bpe_path, cfg.bpe_merges)
 
     seq, rng = cfg.sequence, np.random.RandomState(INPUT_SEED)
@@ -195,8 +199,8 @@ def make_fixtures(root) -> None:
         out.save("velocity_flow", graphs.VelocityGraph(net)(x, t, *both), "`velocity` output `flow` (PyTorch)")
 
         latent = f32(rng.standard_normal((1, seq.latent_len, cfg.network.latent_dim)))
-        out.save("decoder_latent", latent, "`decoder` input `latent`: N(0, 1) normalised latent")
-        out.save("decoder_waveform", decoder(latent), "`decoder` output `waveform` (PyTorch)")
+        out.save("decoder_latent", latent, "`vae_decoder` input `latent`: N(0, 1) normalised latent")
+        out.save("decoder_waveform", decoder(latent), "`vocoder` output `waveform` of `vae_decoder`'s `mel` (PyTorch)")
 
         cases = tok.tokenize(TOKENIZER_PROMPTS)
         out.save_json("tokenizer_cases.json", {
@@ -220,7 +224,7 @@ def make_fixtures(root) -> None:
         out.save("generate_states", torch.stack(result.states), f"generate(): the {STEPS + 1} Euler states x_0 .. "
                  f"x_{STEPS} ({STEPS} steps, CFG {CFG_STRENGTH}, cond/uncond batched as 2B)")
         out.save("generate_latent", result.x1, "generate(): the final normalised latent x_25")
-        out.save("generate_waveform", decoder(result.x1), "generate(): the waveform, `decoder(generate_latent)`")
+        out.save("generate_waveform", decoder(result.x1), "generate(): the waveform, `vocoder(vae_decoder(generate_latent))`")
 
         durations = []
         for duration in GOLDEN_DURATIONS:
@@ -273,6 +277,6 @@ torch version the script regenerates every file bit for bit; the test suite chec
   the given features, the unconditional one from the set's empty clip/sync features and the
   negative prompt's text features; then {steps} Euler steps on the time grid
   `linspace(0, 1, {steps} + 1)` (float32) with `v = {cfg} v_cond + (1 - {cfg}) v_uncond` (one
-  `velocity` call of batch 2, conditional row first) and `x += (t_(k+1) - t_k) v`; then `decoder`.
+  `velocity` call of batch 2, conditional row first) and `x += (t_(k+1) - t_k) v`; then `vae_decoder` and `vocoder`.
 * Tolerances: ONNX Runtime and PyTorch agree to rounding, not bit for bit; the generation
   accumulates 25 steps of such differences."""

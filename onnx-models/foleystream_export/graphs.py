@@ -1,7 +1,7 @@
-"""The six graphs of a model set: their modules, I/O names, dtypes and shapes.
+"""The seven graphs of a model set: their modules, I/O names, dtypes and shapes.
 
 Names, dtypes and shapes follow docs/model-set.md. Batch axes and the duration-dependent axes
-(:data:`LENGTH_AXES`: latent, CLIP and sync lengths, waveform samples) are symbolic, so one set
+(:data:`LENGTH_AXES`: latent, CLIP and sync lengths, mel frames, waveform samples) are symbolic, so one set
 serves every duration; every other axis is fixed by the configuration. :func:`specs` is the single
 place where they are defined, for the exporter, the manifest and the checks alike.
 """
@@ -17,7 +17,7 @@ from .nn.mmaudio import Conditions
 Dim = Union[int, str]
 
 #: The symbolic axes that follow the window duration (model-facts.md section 2).
-LENGTH_AXES = ("latent_len", "clip_len", "sync_len", "samples")
+LENGTH_AXES = ("latent_len", "clip_len", "sync_len", "mel_len", "samples")
 #: The int64 ``[1]`` input of the conditions graph that holds the latent length.
 LATENT_LEN_INPUT = "latent_len"
 
@@ -67,16 +67,16 @@ class GraphSpec:
                 for s in self.inputs + self.outputs}
 
 
-GRAPH_NAMES = ("clip_image", "clip_text", "synchformer", "conditions", "velocity", "decoder")
+GRAPH_NAMES = ("clip_image", "clip_text", "synchformer", "conditions", "velocity", "vae_decoder", "vocoder")
 
 
 def specs(cfg) -> dict:
     """The graph specifications of a configuration, by graph name, in set order."""
     seq, net, clip, sync = cfg.sequence, cfg.network, cfg.clip, cfg.synchformer
-    L, C, S, W = LENGTH_AXES
-    T, D = net.text_len, net.hidden_dim
+    L, C, S, M, W = LENGTH_AXES
+    T, D, N = net.text_len, net.hidden_dim, cfg.vocoder.num_mels
     sizes = (("latent_len", seq.latent_len), ("clip_len", seq.clip_len), ("sync_len", seq.sync_len),
-             ("samples", seq.samples))
+             ("mel_len", seq.mel_frames), ("samples", seq.samples))
     condition_outputs = (
         TensorSpec("clip_f", ("B", C, D)), TensorSpec("sync_f", ("B", L, D)), TensorSpec("text_f", ("B", T, D)),
         TensorSpec("clip_c", ("B", D)), TensorSpec("text_c", ("B", D)))
@@ -99,8 +99,11 @@ def specs(cfg) -> dict:
         GraphSpec("velocity",
                   (TensorSpec("x", ("B", L, net.latent_dim)), TensorSpec("t", ("B",))) + condition_outputs,
                   (TensorSpec("flow", ("B", L, net.latent_dim)),), sizes),
-        GraphSpec("decoder",
+        GraphSpec("vae_decoder",
                   (TensorSpec("latent", ("B", L, net.latent_dim)),),
+                  (TensorSpec("mel", ("B", N, M)),), sizes),
+        GraphSpec("vocoder",
+                  (TensorSpec("mel", ("B", N, M)),),
                   (TensorSpec("waveform", ("B", W)),), sizes),
     ]
     return {g.name: g for g in graphs}
@@ -129,19 +132,37 @@ class VelocityGraph(nn.Module):
         return self.network.predict_flow(x, t, Conditions(clip_f, sync_f, text_f, clip_c, text_c))
 
 
-class DecoderGraph(nn.Module):
-    """Normalised latent ``[B, L, C_lat]`` -> waveform ``[B, samples]``: latent un-normalisation
-    (the flow checkpoint's ``latent_mean``/``latent_std``), VAE decoder, mel un-normalisation,
-    vocoder."""
+class VaeDecoderGraph(nn.Module):
+    """Normalised latent ``[B, L, C_lat]`` -> log-mel ``[B, n_mels, 2 L]``: latent un-normalisation
+    (the flow checkpoint's ``latent_mean``/``latent_std``), VAE decoder, mel un-normalisation.
 
-    def __init__(self, latent_mean: torch.Tensor, latent_std: torch.Tensor, vae: nn.Module, vocoder: nn.Module):
+    A graph of its own, apart from the vocoder: the VAE attends over the whole window, the vocoder
+    only sees :func:`~foleystream_export.nn.bigvgan.context_mel_frames` frames either side, so a
+    caller that needs only the end of a window's audio runs the VAE whole and the vocoder on that
+    end alone."""
+
+    def __init__(self, latent_mean: torch.Tensor, latent_std: torch.Tensor, vae: nn.Module):
         super().__init__()
         self.register_buffer("latent_mean", latent_mean.detach().clone())
         self.register_buffer("latent_std", latent_std.detach().clone())
         self.vae = vae
-        self.vocoder = vocoder
 
     def forward(self, latent):
-        z = (latent * self.latent_std + self.latent_mean).transpose(1, 2)
-        return self.vocoder(self.vae(z)).squeeze(1)
+        return self.vae((latent * self.latent_std + self.latent_mean).transpose(1, 2))
+
+
+class VocoderGraph(nn.Module):
+    """Log-mel ``[B, n_mels, M]`` -> waveform ``[B, M x hop]``."""
+
+    def __init__(self, vocoder: nn.Module):
+        super().__init__()
+        self.vocoder = vocoder
+
+    def forward(self, mel):
+        return self.vocoder(mel).squeeze(1)
+
+
+def decode(vae_decoder: VaeDecoderGraph, vocoder: VocoderGraph, latent: torch.Tensor) -> torch.Tensor:
+    """Normalised latent ``[B, L, C_lat]`` -> waveform: the two decoding graphs in turn."""
+    return vocoder(vae_decoder(latent))
 

@@ -8,9 +8,10 @@ import pathlib
 from typing import Dict, List
 
 from .graphs import GraphSpec, TensorSpec
+from .nn import bigvgan
 
 FORMAT = "foleystream-model-set"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 EMPTY_FEATURE_FILES = {"clip": "empty_clip.npy", "sync": "empty_sync.npy", "text": "empty_string.npy"}
 VOCAB_FILE = "bpe_vocab.txt.gz"
@@ -48,6 +49,8 @@ def sequence_block(cfg) -> dict:
         "sync_segments": seq.sync_segments,
         "clip_image_size": seq.clip_image_size, "sync_image_size": seq.sync_image_size,
         "hop": seq.hop, "mel_frames": seq.mel_frames, "samples": seq.samples,
+        "mel_bins": cfg.vocoder.num_mels,
+        "vocoder_context_frames": bigvgan.context_mel_frames(cfg.vocoder),
     }
 
 

@@ -9,6 +9,7 @@ import onnx
 import pytest
 
 from foleystream_export import config, exporter, graphs, manifest, onnx_export
+from foleystream_export.nn import bigvgan
 from foleystream_export.__main__ import main
 
 from conftest import FIXTURES
@@ -43,9 +44,12 @@ def test_manifest_content(tiny_set):
     velocity = data["models"]["velocity"]
     assert velocity["inputs"][0] == {"name": "x", "dtype": "float32", "shape": ["B", "latent_len", 20]}
     assert [i["name"] for i in velocity["inputs"]] == ["x", "t", "clip_f", "sync_f", "text_f", "clip_c", "text_c"]
-    assert data["models"]["decoder"]["outputs"] == [{"name": "waveform", "dtype": "float32", "shape": ["B", "samples"]}]
+    assert data["models"]["vae_decoder"]["outputs"] == [{"name": "mel", "dtype": "float32", "shape": ["B", 80, "mel_len"]}]
+    assert data["models"]["vocoder"]["inputs"] == data["models"]["vae_decoder"]["outputs"]
+    assert data["models"]["vocoder"]["outputs"] == [{"name": "waveform", "dtype": "float32", "shape": ["B", "samples"]}]
+    assert (seq["mel_bins"], seq["vocoder_context_frames"]) == (80, bigvgan.context_mel_frames(cfg.vocoder))
     assert data["models"]["conditions"]["inputs"][-1] == {"name": "latent_len", "dtype": "int64", "shape": [1]}
-    assert data["format_version"] == 2
+    assert data["format_version"] == 3
     assert data["models"]["clip_text"]["inputs"] == [{"name": "tokens", "dtype": "int64", "shape": ["B", 77]}]
     for key, shape in (("clip", [1, 32]), ("sync", [1, 16]), ("text", [77, 16])):
         entry = data["empty_features"][key]

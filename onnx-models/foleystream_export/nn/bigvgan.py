@@ -5,6 +5,9 @@ checkpoints store ``weight_g``/``weight_v`` and :mod:`foleystream_export.checkpo
 them at load, as the reference's ``remove_weight_norm()`` does.
 """
 
+import dataclasses
+import math
+
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -142,6 +145,11 @@ class BigVGAN(nn.Module):
                 module.refresh()
 
     def forward(self, mel):
+        x = self.pre_output(mel)
+        return torch.tanh(x) if self.final_tanh else x.clamp(-1.0, 1.0)
+
+    def pre_output(self, mel):
+        """Everything before the final tanh or clamp, whose saturation would hide a dependency."""
         x = self.conv_pre(mel)
         for i, up in enumerate(self.ups):
             x = up[0](x)
@@ -150,8 +158,38 @@ class BigVGAN(nn.Module):
             for block in blocks[1:]:
                 total = total + block(x)
             x = total / self.kernels
-        x = self.conv_post(self.activation_post(x))
-        return torch.tanh(x) if self.final_tanh else x.clamp(-1.0, 1.0)
+        return self.conv_post(self.activation_post(x))
+
+
+def context_mel_frames(cfg) -> int:
+    """How many mel frames before a stretch of output a vocoder of this structure must see for
+    that stretch to come out as it does inside a longer mel (the reach of its convolutions,
+    transposed convolutions and anti-aliasing filters, in whole frames, plus one).
+
+    Measured, not summed layer by layer: one frame of a random mel is moved and the changed output
+    samples are found, on a float64 copy of the structure narrowed to a few channels (widths do not
+    change which inputs an output depends on) and before the final saturating non-linearity. The
+    mel is lengthened until the change stays clear of both ends."""
+    narrow = dataclasses.replace(cfg, upsample_initial_channel=2 ** (len(cfg.upsample_rates) + 1))
+    hop = math.prod(cfg.upsample_rates)
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        model = BigVGAN(narrow).double().eval()
+        frames = 32
+        while True:
+            mel = torch.randn(1, cfg.num_mels, frames, dtype=torch.float64)
+            moved = mel.clone()
+            moved[..., frames // 2] += 1.0
+            with torch.no_grad():
+                base = model.pre_output(mel)[0, 0]
+                changed = (model.pre_output(moved)[0, 0] - base).abs() > 1e-9 * base.abs().max()
+            where = torch.nonzero(changed).flatten()
+            first, last = int(where[0]), int(where[-1])
+            if first > 0 and last < frames * hop - 1:
+                break
+            frames *= 2
+    reach = max(frames // 2 * hop - first, last - (frames // 2 + 1) * hop + 1)
+    return -(-reach // hop) + 1
 
 
 def weight_norm_modules(model: BigVGAN):

@@ -13,7 +13,7 @@ import java.util.List;
  * ready.
  *
  * <p>The warm-up generates from text alone (no video, no prompt) at one Euler step with the set's
- * guidance, so the conditions, velocity (both guidance branches) and decoder graphs all run. It
+ * guidance, so the conditions, velocity (both guidance branches), VAE decoder and vocoder graphs all run. It
  * leaves nothing behind: results of later calls do not depend on it.
  */
 public final class EngineWarmUp {

@@ -43,8 +43,9 @@ public final class FoleyEngine implements AutoCloseable {
         sessions.model(ModelGraph.CLIP_IMAGE), env, s, CLIP_BATCH) : null;
     this.synchformerEncoder = featureExtractors ? new SynchformerEncoder(
         sessions.model(ModelGraph.SYNCHFORMER), env, s, SYNC_BATCH) : null;
-    this.decoder = new LatentDecoder(sessions.model(ModelGraph.DECODER), env, s,
-        set.manifest().durationS(), set.manifest().sampleRate());
+    this.decoder = new LatentDecoder(sessions.model(ModelGraph.VAE_DECODER),
+        sessions.model(ModelGraph.VOCODER), env, s, set.manifest().durationS(),
+        set.manifest().sampleRate());
     this.generator = new WindowGenerator(set, env, textEncoder,
         new ConditionEncoder(sessions.model(ModelGraph.CONDITIONS), env, s),
         sessions.model(ModelGraph.VELOCITY), decoder);
@@ -62,8 +63,9 @@ public final class FoleyEngine implements AutoCloseable {
     var env = sessions.environment();
     return new WindowGenerator(set, env, textEncoder,
         new ConditionEncoder(sessions.model(ModelGraph.CONDITIONS), env, s),
-        sessions.model(ModelGraph.VELOCITY), new LatentDecoder(sessions.model(ModelGraph.DECODER),
-            env, s, durationS, set.manifest().sampleRate()));
+        sessions.model(ModelGraph.VELOCITY), new LatentDecoder(
+            sessions.model(ModelGraph.VAE_DECODER), sessions.model(ModelGraph.VOCODER), env, s,
+            durationS, set.manifest().sampleRate()));
   }
 
   /**
@@ -112,7 +114,7 @@ public final class FoleyEngine implements AutoCloseable {
       boolean featureExtractors, ModelLoadListener listener) {
     ModelSet set = ModelSet.open(directory, listener);
     EnumSet<ModelGraph> graphs = EnumSet.of(ModelGraph.CLIP_TEXT, ModelGraph.CONDITIONS,
-        ModelGraph.VELOCITY, ModelGraph.DECODER);
+        ModelGraph.VELOCITY, ModelGraph.VAE_DECODER, ModelGraph.VOCODER);
     if (featureExtractors) {
       graphs.add(ModelGraph.CLIP_IMAGE);
       graphs.add(ModelGraph.SYNCHFORMER);

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads {@code manifest.json} and checks it against the model-set contract: format and version,
- * every field present with the right type, all six graphs declared with exactly the inputs and
+ * every field present with the right type, all seven graphs declared with exactly the inputs and
  * outputs the engine uses (names, dtypes, sizes that follow from the sequence geometry), a
  * tokenizer whose special tokens fit its vocabulary, and every referenced file listed with its
  * checksum. It does not touch the other files; {@link ModelSet} does.
@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 final class ManifestReader {
 
   static final String FORMAT = "foleystream-model-set";
-  static final int FORMAT_VERSION = 2;
+  static final int FORMAT_VERSION = 3;
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final int BYTE_SYMBOLS = 512;
 
@@ -68,7 +68,7 @@ final class ManifestReader {
     int version = integer(root, "format_version");
     if (version != FORMAT_VERSION) {
       throw fail("format_version " + version + " is not supported (this engine reads version "
-          + FORMAT_VERSION + ")");
+          + FORMAT_VERSION + "; export the set again with this release's exporter)");
     }
     String precision = text(root, "precision");
     if (!precision.equals("fp32") && !precision.equals("fp16")) {
@@ -99,7 +99,8 @@ final class ManifestReader {
         f.applyAsInt("clip_fps"), f.applyAsInt("sync_fps"), f.applyAsInt("clip_frames"),
         f.applyAsInt("sync_frames"), f.applyAsInt("sync_segment_frames"),
         f.applyAsInt("sync_segment_step"), f.applyAsInt("clip_image_size"),
-        f.applyAsInt("sync_image_size"), f.applyAsInt("samples"));
+        f.applyAsInt("sync_image_size"), f.applyAsInt("samples"), f.applyAsInt("mel_bins"),
+        f.applyAsInt("vocoder_context_frames"));
     if (config.clipFrames() != config.clipLen()) {
       throw fail("sequence.clip_frames " + config.clipFrames() + " differs from clip_len "
           + config.clipLen() + " (one CLIP feature per frame)");
@@ -113,9 +114,10 @@ final class ManifestReader {
           + config.syncSegments() + " segments of " + SequenceConfig.SYNC_TOKENS_PER_SEGMENT
           + " (" + expectedSync + ")");
     }
-    if (config.samples() % config.latentLen() != 0) {
+    if (config.samples() % config.melFrames() != 0) {
       throw fail("sequence.samples " + config.samples() + " is not a whole number of samples "
-          + "per latent frame (latent_len " + config.latentLen() + ")");
+          + "per mel frame (" + config.melFrames() + " mel frames, twice latent_len "
+          + config.latentLen() + ")");
     }
     return config;
   }

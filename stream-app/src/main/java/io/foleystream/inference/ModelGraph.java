@@ -6,7 +6,7 @@ import static io.foleystream.inference.TensorSpec.INT64;
 import java.util.List;
 
 /**
- * The six graphs of a model set and the inputs and outputs the engine feeds and reads, as
+ * The seven graphs of a model set and the inputs and outputs the engine feeds and reads, as
  * docs/model-set.md fixes them. Batch dimensions and the duration-dependent lengths (latent,
  * CLIP, sync, samples: {@link SequenceLengths}) are symbolic, so one set serves every duration;
  * every other size follows from the set's {@link SequenceConfig}.
@@ -89,11 +89,24 @@ public enum ModelGraph {
     }
   },
 
-  /** Latent un-normalisation, VAE decoder and vocoder. */
-  DECODER("decoder") {
+  /** Latent un-normalisation, VAE decoder and mel un-normalisation: the whole window's mel. */
+  VAE_DECODER("vae_decoder") {
     @Override
     List<TensorSpec> inputs(SequenceConfig s) {
       return List.of(TensorSpec.of("latent", FLOAT32, "B", LATENT_LEN, s.latentDim()));
+    }
+
+    @Override
+    List<TensorSpec> outputs(SequenceConfig s) {
+      return List.of(TensorSpec.of("mel", FLOAT32, "B", s.melBins(), MEL_LEN));
+    }
+  },
+
+  /** The vocoder: mel to waveform, any stretch of a window's mel. */
+  VOCODER("vocoder") {
+    @Override
+    List<TensorSpec> inputs(SequenceConfig s) {
+      return List.of(TensorSpec.of("mel", FLOAT32, "B", s.melBins(), MEL_LEN));
     }
 
     @Override
@@ -108,6 +121,8 @@ public enum ModelGraph {
   static final String CLIP_LEN = "clip_len";
   /** The symbolic sync length axis. */
   static final String SYNC_LEN = "sync_len";
+  /** The symbolic mel length axis. */
+  static final String MEL_LEN = "mel_len";
   /** The symbolic waveform length axis. */
   static final String SAMPLES = "samples";
 

@@ -22,6 +22,9 @@ package io.foleystream.inference;
  * @param clipImageSize CLIP frame side in pixels
  * @param syncImageSize Synchformer frame side in pixels
  * @param samples waveform samples the decoder produces per window
+ * @param melBins mel bins between the VAE decoder and the vocoder
+ * @param vocoderContextFrames mel frames before a stretch of audio the vocoder must see for that
+ *     stretch to come out as it does inside the whole window's mel
  */
 public record SequenceConfig(
     int latentLen, int latentDim, int hiddenDim,
@@ -29,10 +32,13 @@ public record SequenceConfig(
     int clipDim, int syncDim, int textDim,
     int clipFps, int syncFps, int clipFrames, int syncFrames,
     int syncSegmentFrames, int syncSegmentStep,
-    int clipImageSize, int syncImageSize, int samples) {
+    int clipImageSize, int syncImageSize, int samples, int melBins, int vocoderContextFrames) {
 
   /** Synchformer feature rows per segment. */
   public static final int SYNC_TOKENS_PER_SEGMENT = 8;
+
+  /** The VAE decoder's time upsampling from latent frames to mel frames. */
+  public static final int MEL_FRAMES_PER_LATENT_FRAME = 2;
 
   /**
    * The number of Synchformer segments in a window.
@@ -50,5 +56,23 @@ public record SequenceConfig(
    */
   public int samplesPerLatentFrame() {
     return samples / latentLen;
+  }
+
+  /**
+   * Mel frames per window, between the VAE decoder and the vocoder.
+   *
+   * @return 2 x latentLen (the VAE decoder upsamples time by 2)
+   */
+  public int melFrames() {
+    return MEL_FRAMES_PER_LATENT_FRAME * latentLen;
+  }
+
+  /**
+   * Output samples per mel frame, the vocoder's upsampling (the mel's STFT hop).
+   *
+   * @return 256 for 16 kHz sets, 512 for 44.1 kHz sets
+   */
+  public int samplesPerMelFrame() {
+    return samplesPerLatentFrame() / MEL_FRAMES_PER_LATENT_FRAME;
   }
 }

@@ -23,7 +23,7 @@ public final class SequenceLengths {
 
   /** The window length the released MMAudio networks were trained on, seconds. */
   public static final double TRAINED_DURATION_S = 8.0;
-  private static final int LATENT_DOWNSAMPLE = 2;
+  private static final int LATENT_DOWNSAMPLE = SequenceConfig.MEL_FRAMES_PER_LATENT_FRAME;
 
   private SequenceLengths() {}
 
@@ -54,7 +54,8 @@ public final class SequenceLengths {
         segments * SequenceConfig.SYNC_TOKENS_PER_SEGMENT, base.textLen(), base.clipDim(),
         base.syncDim(), base.textDim(), base.clipFps(), base.syncFps(), clipLen, syncFrames,
         base.syncSegmentFrames(), base.syncSegmentStep(), base.clipImageSize(),
-        base.syncImageSize(), latentLen * LATENT_DOWNSAMPLE * hop);
+        base.syncImageSize(), latentLen * LATENT_DOWNSAMPLE * hop, base.melBins(),
+        base.vocoderContextFrames());
   }
 
   /**

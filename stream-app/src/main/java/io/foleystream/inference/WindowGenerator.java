@@ -16,7 +16,8 @@ import java.util.List;
  * stream replayed after a crash (batched differently) yields the same audio. ONNX Runtime's CPU
  * kernels give the same rows for any batch of two or more rows, but a batch of one row takes
  * other code paths whose results differ in the last bits. So the decoder runs once per window
- * (its cost is one call per window either way), and a single window without guidance, the only
+ * (its cost is one call per window either way, and each window may need another stretch of its
+ * audio: {@link WindowInput#audioFromSample()}), and a single window without guidance, the only
  * case whose conditions and velocity batches would have one row, is run as two identical rows.
  */
 final class WindowGenerator {
@@ -107,7 +108,9 @@ final class WindowGenerator {
     List<GeneratedWindow> generated = new ArrayList<>(n);
     for (int w = 0; w < n; w++) {
       float[] latent = Arrays.copyOfRange(x, w * latentSize(), (w + 1) * latentSize());
-      generated.add(new GeneratedWindow(decoder.decode(latent, 1)[0], latent));
+      int from = windows.get(w).audioFromSample();
+      generated.add(new GeneratedWindow(decoder.decode(latent, from), latent,
+          decoder.renderedFrom(from)));
     }
     finished(listener, Stage.DECODING, start);
     return generated;
@@ -133,6 +136,10 @@ final class WindowGenerator {
       FeatureChecks.requireSize(given.values(), sequence.latentLen(), sequence.latentDim(),
           prefix + "noise");
       FeatureChecks.requireFinite(given.values(), prefix + "noise");
+    }
+    if (window.audioFromSample() >= decoder.samplesPerWindow()) {
+      throw new InvalidInputException(prefix + "first needed sample " + window.audioFromSample()
+          + " is past the window's " + decoder.samplesPerWindow() + " samples");
     }
     LatentPrefix known = window.prefix();
     if (known != null) {

@@ -102,12 +102,12 @@ class FailedCallsLeakTest {
   @Test
   void unloadableGraph() throws IOException {
     Path set = TinyModelSet.copyTo(Files.createDirectory(temp.resolve("unloadable")));
-    Files.write(set.resolve("decoder.onnx"), new byte[] {8, 7, 6, 5, 4, 3, 2, 1});
-    ModelSetTest.rewriteChecksum(set, "decoder.onnx");
+    Files.write(set.resolve("vocoder.onnx"), new byte[] {8, 7, 6, 5, 4, 3, 2, 1});
+    ModelSetTest.rewriteChecksum(set, "vocoder.onnx");
     ModelSet opened = ModelSet.open(set);
     assertNoGrowth("graph ONNX Runtime cannot parse", () -> assertThrows(
         ModelSetException.class, () -> ModelSessions.open(opened, RuntimeOptions.defaults(),
-            java.util.List.of(ModelGraph.DECODER)).close()));
+            java.util.List.of(ModelGraph.VOCODER)).close()));
   }
 
   @Test

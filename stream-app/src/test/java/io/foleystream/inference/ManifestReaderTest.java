@@ -62,7 +62,11 @@ class ManifestReaderTest {
     assertEquals(512, m.sequence().samplesPerLatentFrame());
     assertEquals(25, m.sampler().steps());
     assertEquals(4.5, m.sampler().cfgStrength());
-    assertEquals(6, m.models().size());
+    assertEquals(7, m.models().size());
+    assertEquals(256, m.sequence().samplesPerMelFrame());
+    assertEquals(500, m.sequence().melFrames());
+    assertEquals(80, m.sequence().melBins());
+    assertEquals(11, m.sequence().vocoderContextFrames());
     assertEquals("velocity.onnx", m.models().get(ModelGraph.VELOCITY).file());
     assertEquals(7, m.models().get(ModelGraph.VELOCITY).inputs().size());
     assertEquals(1000, m.tokenizer().merges());
@@ -104,15 +108,18 @@ class ManifestReaderTest {
   }
 
   @Test
-  void rejectsSamplesThatAreNotWholeLatentFrames() {
+  void rejectsSamplesThatAreNotWholeMelFrames() {
     assertRejected(m -> ((ObjectNode) m.get("sequence")).put("samples", 128001),
-        "sequence.samples 128001 is not a whole number of samples per latent frame");
+        "sequence.samples 128001 is not a whole number of samples per mel frame");
+    readExampleQuietly();
+    assertRejected(m -> ((ObjectNode) m.get("sequence")).put("samples", 128250),
+        "sequence.samples 128250 is not a whole number of samples per mel frame (500 mel frames");
   }
 
   @Test
   void rejectsAMissingOrUnknownGraph() {
-    assertRejected(m -> ((ObjectNode) m.get("models")).remove("decoder"),
-        "models.decoder is missing");
+    assertRejected(m -> ((ObjectNode) m.get("models")).remove("vocoder"),
+        "models.vocoder is missing");
     readExampleQuietly();
     assertRejected(m -> ((ObjectNode) m.get("models")).set("extra", JSON.createObjectNode()),
         "models.extra is not a graph this engine knows");
@@ -130,15 +137,19 @@ class ManifestReaderTest {
         .set(2, 5), "models.velocity.outputs.flow", "[\"B\", \"latent_len\", 5]",
         "[\"B\", \"latent_len\", 4]");
     readExampleQuietly();
-    assertRejected(m -> ((ArrayNode) tensor("decoder", "inputs", "latent").get("shape"))
-        .set(1, 250), "models.decoder.inputs.latent", "[\"B\", 250, 4]",
+    assertRejected(m -> ((ArrayNode) tensor("vae_decoder", "inputs", "latent").get("shape"))
+        .set(1, 250), "models.vae_decoder.inputs.latent", "[\"B\", 250, 4]",
         "[\"B\", \"latent_len\", 4]");
     readExampleQuietly();
     assertRejected(m -> ((ArrayNode) model("conditions").get("inputs")).remove(3),
         "models.conditions.inputs lacks 'latent_len'");
     readExampleQuietly();
-    assertRejected(m -> ((ArrayNode) tensor("decoder", "inputs", "latent").get("shape"))
-        .set(0, 1), "models.decoder.inputs.latent");
+    assertRejected(m -> ((ArrayNode) tensor("vae_decoder", "inputs", "latent").get("shape"))
+        .set(0, 1), "models.vae_decoder.inputs.latent");
+    readExampleQuietly();
+    assertRejected(m -> ((ArrayNode) tensor("vocoder", "inputs", "mel").get("shape"))
+        .set(1, 128), "models.vocoder.inputs.mel", "[\"B\", 128, \"mel_len\"]",
+        "[\"B\", 80, \"mel_len\"]");
     readExampleQuietly();
     assertRejected(m -> ((ArrayNode) model("velocity").get("inputs"))
         .add(JSON.createObjectNode().put("name", "mask").put("dtype", "float32")
@@ -174,8 +185,8 @@ class ManifestReaderTest {
     assertRejected(m -> ((ObjectNode) m.get("files")).set("../etc/passwd",
         ((ObjectNode) m.get("files")).get("velocity.onnx")), "'../etc/passwd'");
     readExampleQuietly();
-    assertRejected(m -> ((ObjectNode) m.get("files").get("decoder.onnx")).put("sha256", "abc"),
-        "files.decoder.onnx.sha256 is not 64 lower-case hex digits");
+    assertRejected(m -> ((ObjectNode) m.get("files").get("vocoder.onnx")).put("sha256", "abc"),
+        "files.vocoder.onnx.sha256 is not 64 lower-case hex digits");
   }
 
   @Test

@@ -122,7 +122,7 @@ class ModelLoadListenerTest {
   void everySessionIsReportedOnceCountingUpToTheGraphsAsked() {
     ModelSet set = ModelSet.open(TinyModelSet.DIRECTORY);
     EnumSet<ModelGraph> graphs = EnumSet.of(ModelGraph.CLIP_TEXT, ModelGraph.CONDITIONS,
-        ModelGraph.DECODER);
+        ModelGraph.VOCODER);
     List<String> seen = new ArrayList<>();
     ModelSessions.open(set, RuntimeOptions.defaults(), graphs, new ModelLoadListener() {
       @Override

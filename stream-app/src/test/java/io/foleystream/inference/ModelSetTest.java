@@ -53,13 +53,13 @@ class ModelSetTest {
   @Test
   void aTruncatedModelFileIsNamedWithBothSizes() throws IOException {
     Path set = TinyModelSet.copyTo(temp);
-    Path file = set.resolve("decoder.onnx");
+    Path file = set.resolve("vocoder.onnx");
     long size = Files.size(file);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
       channel.truncate(size / 2);
     }
     ModelSetException e = assertThrows(ModelSetException.class, () -> ModelSet.open(set));
-    assertTrue(e.getMessage().contains("decoder.onnx: " + size / 2 + " bytes, manifest.json "
+    assertTrue(e.getMessage().contains("vocoder.onnx: " + size / 2 + " bytes, manifest.json "
         + "says " + size), e.getMessage());
   }
 
@@ -89,13 +89,13 @@ class ModelSetTest {
   @Test
   void aGraphWhoseInputsDifferFromTheManifestIsRejected() throws IOException {
     Path set = TinyModelSet.copyTo(temp);
-    Files.copy(set.resolve("decoder.onnx"), set.resolve("velocity.onnx"),
+    Files.copy(set.resolve("vocoder.onnx"), set.resolve("velocity.onnx"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     rewriteChecksum(set, "velocity.onnx");
     ModelSet opened = ModelSet.open(set);
     ModelSetException e = assertThrows(ModelSetException.class,
         () -> ModelSessions.open(opened, RuntimeOptions.defaults()).close());
-    assertTrue(e.getMessage().contains("velocity.onnx: the graph's inputs are [latent], "
+    assertTrue(e.getMessage().contains("velocity.onnx: the graph's inputs are [mel], "
         + "manifest.json declares [clip_c, clip_f, sync_f, t, text_c, text_f, x]"),
         e.getMessage());
   }

@@ -14,7 +14,7 @@ class SequenceLengthsTest {
   private static SequenceConfig eightSeconds(int hop, int sampleRate) {
     int latent = (int) Math.ceil(8.0 * sampleRate / hop / 2);
     return new SequenceConfig(latent, 20, 64, 64, 192, 77, 1024, 768, 1024, 8, 25, 64, 200, 16, 8,
-        384, 224, latent * 2 * hop);
+        384, 224, latent * 2 * hop, 80, 11);
   }
 
   @ParameterizedTest

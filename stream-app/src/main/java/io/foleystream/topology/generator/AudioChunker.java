@@ -185,8 +185,7 @@ public final class AudioChunker {
     StreamTimeline timeline = timeline(task, waveform.length, sampleRate, latentFrameSamples);
     long offset = offsetSamples(task, timeline);
     boolean joins = follows(task, timeline, previous);
-    StreamTimeline.Region region = timeline.region(offset, hopSamples(task, timeline),
-        joins ? previous.getPublishedEndSamples() : null, streamEnd(task));
+    StreamTimeline.Region region = region(task, timeline, offset, previous);
     int from = (int) (region.startSamples() - offset);
     int to = (int) (region.endSamples() - offset);
     float[] published = java.util.Arrays.copyOfRange(waveform, from, to);
@@ -201,6 +200,32 @@ public final class AudioChunker {
         generatedAt);
     return new Cut(out, stateUpdate(task, timeline, offset, region, waveform, published, latent),
         seam, timeline, region);
+  }
+
+  /**
+   * Where a window's published region starts, in samples from the window's start: the first
+   * sample of its audio that {@link #cut} reads (the crossfade tail and the state it keeps lie
+   * after it), so the engine need not render the samples before it.
+   *
+   * @param task the window
+   * @param windowSamples samples in the window
+   * @param sampleRate samples per second
+   * @param previous the stream's latest state, or null
+   * @return the first sample the cut reads
+   */
+  public int publishedFrom(WindowTask task, int windowSamples, int sampleRate,
+      GeneratorState previous) {
+    StreamTimeline timeline = timeline(task, windowSamples, sampleRate, latentFrameSamples);
+    long offset = offsetSamples(task, timeline);
+    long from = region(task, timeline, offset, previous).startSamples() - offset;
+    return (int) Math.max(0, Math.min(windowSamples - 1L, from));
+  }
+
+  private static StreamTimeline.Region region(WindowTask task, StreamTimeline timeline,
+      long offset, GeneratorState previous) {
+    return timeline.region(offset, hopSamples(task, timeline),
+        follows(task, timeline, previous) ? previous.getPublishedEndSamples() : null,
+        streamEnd(task));
   }
 
   private static Long streamEnd(WindowTask task) {

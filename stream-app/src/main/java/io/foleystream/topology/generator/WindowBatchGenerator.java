@@ -142,6 +142,7 @@ public final class WindowBatchGenerator implements GenerationStep {
       Map<WindowTask, GeneratedWindow> audio = new LinkedHashMap<>();
       List<WindowTask> silentWindows = new ArrayList<>();
       Map<WindowTask, LatentPrefix> prefixes = new HashMap<>();
+      Map<WindowTask, Integer> firstSamples = new HashMap<>();
       Map<List<Object>, List<WindowTask>> groups = new LinkedHashMap<>();
       for (WindowTask task : round) {
         GeneratorState state = states.containsKey(task.getStreamId())
@@ -155,13 +156,15 @@ public final class WindowBatchGenerator implements GenerationStep {
         if (prefix != null) {
           prefixes.put(task, prefix);
         }
+        firstSamples.put(task, chunker.publishedFrom(task, windowSamples(task),
+            engine.sampleRate(), state));
         GenerationSettings g = task.getGeneration();
         // Windows of different lengths (a live stream's ramp-up) cannot share an engine call.
         groups.computeIfAbsent(List.of(g.getSteps(), g.getCfgStrength(), windowSamples(task)),
             k -> new ArrayList<>()).add(task);
       }
       for (List<WindowTask> group : groups.values()) {
-        generated += generateGroup(group, features, prefixes, audio, failures);
+        generated += generateGroup(group, features, prefixes, firstSamples, audio, failures);
       }
       Instant now = Instant.now();
       for (WindowTask task : round) {
@@ -313,8 +316,8 @@ public final class WindowBatchGenerator implements GenerationStep {
 
   /** Generates windows that share steps and guidance in one call; returns the nanoseconds. */
   private long generateGroup(List<WindowTask> group, Map<WindowTask, WindowFeaturizer.Result>
-      features, Map<WindowTask, LatentPrefix> prefixes, Map<WindowTask, GeneratedWindow> audio,
-      Map<WindowTask, Exception> failures) {
+      features, Map<WindowTask, LatentPrefix> prefixes, Map<WindowTask, Integer> firstSamples,
+      Map<WindowTask, GeneratedWindow> audio, Map<WindowTask, Exception> failures) {
     GenerationSettings first = group.get(0).getGeneration();
     io.foleystream.inference.GenerationSettings settings;
     try {
@@ -330,7 +333,7 @@ public final class WindowBatchGenerator implements GenerationStep {
       inputs.add(new WindowInput(visual(task, features.get(task).features()),
           textOrNull(g.getPrompt()),
           textOrNull(g.getNegativePrompt()), new InitialNoise.Seeded(seed(task)),
-          prefixes.get(task)));
+          prefixes.get(task), firstSamples.get(task)));
     }
     long start = System.nanoTime();
     List<GeneratedWindow> generated;
@@ -343,7 +346,8 @@ public final class WindowBatchGenerator implements GenerationStep {
       }
       long spent = System.nanoTime() - start;
       for (WindowTask task : group) {
-        spent += generateGroup(List.of(task), features, prefixes, audio, failures);
+        spent += generateGroup(List.of(task), features, prefixes, firstSamples, audio,
+            failures);
       }
       return spent;
     }

@@ -259,8 +259,13 @@ class AudioChunkerTest {
     long publishedUpTo = 0;
     for (int k = 0; k < 4; k++) {
       long offset = k * hop;
-      AudioChunker.Cut cut = chunker.cut(liveTask(k, offset, hop, margin,
-          twoSecondChunks(0, 40 * S, -1)), signal(offset), new float[] {k}, 16_000, PARAMS,
+      WindowTask task = liveTask(k, offset, hop, margin, twoSecondChunks(0, 40 * S, -1));
+      int from = chunker.publishedFrom(task, 128_000, 16_000, state);
+      assertEquals(publishedUpTo - offset, from, "window " + k + " needs its audio from there");
+      // The engine does not render what the cut does not read.
+      float[] rendered = signal(offset);
+      java.util.Arrays.fill(rendered, 0, from, Float.NaN);
+      AudioChunker.Cut cut = chunker.cut(task, rendered, new float[] {k}, 16_000, PARAMS,
           Instant.EPOCH, state);
       assertEquals(publishedUpTo, cut.region().startSamples(), "window " + k);
       assertEquals(offset + 128_000 - margin, cut.region().endSamples());

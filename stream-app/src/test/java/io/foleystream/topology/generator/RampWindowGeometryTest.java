@@ -25,7 +25,7 @@ class RampWindowGeometryTest {
   void everyRampWindowHasTheGeometryOfItsLength(int stftHop, int rate) {
     int latent = (int) Math.ceil(8.0 * rate / stftHop / 2);
     SequenceConfig base = new SequenceConfig(latent, 20, 64, 64, 192, 77, 1024, 768, 1024, 8, 25,
-        64, 200, 16, 8, 384, 224, latent * 2 * stftHop);
+        64, 200, 16, 8, 384, 224, latent * 2 * stftHop, 80, 11);
     int frame = 2 * stftHop;
     StreamTimeline t = new StreamTimeline(WindowMode.LIVE, 0, rate,
         StreamTimeline.samplesIn(8_000_000, rate), frame, DecoderMargin.defaultSamples(frame));
