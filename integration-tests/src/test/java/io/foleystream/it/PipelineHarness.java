@@ -58,7 +58,7 @@ final class PipelineHarness {
   static final Path TINY_SET = Path.of("../onnx-models/fixtures/tiny/model-set");
   static final long SECOND = 1_000_000L;
 
-  private static final Map<Integer, List<MediaChunk>> CLIPS = new ConcurrentHashMap<>();
+  private static final Map<Long, List<MediaChunk>> CLIPS = new ConcurrentHashMap<>();
 
   private final EmbeddedKafkaBroker broker;
   private final ApicurioRegistryServer registry;
@@ -127,11 +127,19 @@ final class PipelineHarness {
    * cut once per length and shared.
    */
   static List<MediaChunk> clip(int seconds) {
-    return CLIPS.computeIfAbsent(seconds, s -> {
+    return clipMicros(seconds * SECOND);
+  }
+
+  /**
+   * A generated clip as {@link #clip(int)}, of any length: the whole 25 fps frames that fit in
+   * it, so it ends on the frame grid.
+   */
+  static List<MediaChunk> clipMicros(long micros) {
+    return CLIPS.computeIfAbsent(micros, us -> {
       List<MediaChunk> chunks = new ArrayList<>();
       try {
         new ChunkSegmenter(new SegmenterSettings(2 * SECOND, SegmenterSettings.Reencode.AUTO,
-            300)).run(new VideoSource.TestPattern(320, 240, 25, s * SECOND, false), chunks::add);
+            300)).run(new VideoSource.TestPattern(320, 240, 25, us, false), chunks::add);
       } catch (MediaException e) {
         throw new IllegalStateException("cannot cut the test clip", e);
       }
