@@ -136,6 +136,7 @@ public final class WindowBatchGenerator implements GenerationStep {
     Map<WindowTask, Outcome> outcomes = new HashMap<>();
     long generated = 0;
     int windows = 0;
+    long windowSamples = 0;
     List<WindowTask> toPublish = tasks.stream().filter(t -> features.containsKey(t)
         || skipped.test(t) && !failures.containsKey(t)).toList();
     for (List<WindowTask> round : rounds(toPublish)) {
@@ -174,6 +175,7 @@ public final class WindowBatchGenerator implements GenerationStep {
           continue;
         }
         windows++;
+        windowSamples += windowSamples(task);
         // A silent window leaves no latent: the stream's next window starts afresh.
         AudioChunker.Cut cut = silence
             ? chunker.cut(task, new float[windowSamples(task)], null, engine.sampleRate(),
@@ -207,7 +209,8 @@ public final class WindowBatchGenerator implements GenerationStep {
       }
       out.add(outcome);
     }
-    double audioSeconds = windows * engine.modelSet().manifest().durationS();
+    // A stream's ramp-up and last partial windows are shorter than the set's window.
+    double audioSeconds = windowSamples / (double) engine.sampleRate();
     metrics.batch(windows, audioSeconds, System.nanoTime() - batchStart);
     LOG.debug("batch of {} window(s) in {} ms ({} ms generating)", tasks.size(),
         (System.nanoTime() - batchStart) / 1_000_000, generated / 1_000_000);
