@@ -1,10 +1,9 @@
 package io.foleystream.media;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.foleystream.npy.NpyArray;
+import io.foleystream.testdata.ReferencePython;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FramePreprocessorParityTest {
 
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
+  private static final Path PYTHON = ReferencePython.PYTHON;
   private static final int[][] SIZES = {{1920, 1080}, {1280, 720}, {640, 360}, {1080, 1920}};
 
   @TempDir Path dir;
@@ -55,23 +54,9 @@ class FramePreprocessorParityTest {
     }
   }
 
-  /**
-   * Skips the test with a message unless /usr/bin/python3 can import torch; in CI ({@code
-   * CI=true}) the launcher installs it, so there its absence fails the test instead.
-   */
   private static void requireTorch() throws Exception {
-    boolean present = Files.isExecutable(PYTHON)
-        && new ProcessBuilder(PYTHON.toString(), "-c", "import torch").redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
-    if (present) {
-      return;
-    }
-    String message = "the torch reference is missing: Debian's /usr/bin/python3 with"
-        + " python3-torch is required (the launcher installs it)";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail(message);
-    }
-    assumeTrue(false, message);
+    ReferencePython.require("torch", "the torch reference is missing: Debian's /usr/bin/python3"
+        + " with python3-torch is required (the launcher installs it)");
   }
 
   private static void assertClose(String what, float[] actual, float[] reference) {

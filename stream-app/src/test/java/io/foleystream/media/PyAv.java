@@ -1,8 +1,6 @@
 package io.foleystream.media;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import io.foleystream.testdata.ReferencePython;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,23 +16,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class PyAv {
 
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
+  private static final Path PYTHON = ReferencePython.PYTHON;
 
   private PyAv() {}
 
   /** Skips the calling test (fails it in CI) unless /usr/bin/python3 can import av. */
   static void require() throws Exception {
-    boolean present = Files.isExecutable(PYTHON)
-        && new ProcessBuilder(PYTHON.toString(), "-c", "import av").redirectErrorStream(true)
-            .start().waitFor() == 0;
-    if (present) {
-      return;
-    }
-    String message = "PyAV is missing: install python3-av (the launcher does)";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail(message);
-    }
-    assumeTrue(false, message);
+    ReferencePython.require("av", "PyAV is missing: install python3-av (the launcher does)");
   }
 
   /**
