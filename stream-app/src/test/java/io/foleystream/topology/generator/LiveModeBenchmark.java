@@ -41,7 +41,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -cp ... io.foleystream.topology.generator.LiveModeBenchmark [model-set] [seconds] [hop-ms]
+ *     [text-only]
  * </pre>
+ *
+ * <p>{@code text-only} leaves the video out and compares the generation calls alone (flow network,
+ * VAE decoder, vocoder) per window, for sets whose video features would take hours on a CPU:
+ * the features are the same frames and segments in both modes, so their time comes from the
+ * per-stage benchmark instead.
  */
 public final class LiveModeBenchmark {
 
@@ -60,10 +66,32 @@ public final class LiveModeBenchmark {
     List<MediaChunk> clip = new ArrayList<>();
     new ChunkSegmenter(new SegmenterSettings(2_000_000L, SegmenterSettings.Reencode.AUTO, 300))
         .run(new VideoSource.TestPattern(320, 240, 25, seconds * 1_000_000L, false), clip::add);
+    if (args.length > 3 && args[3].equals("text-only")) {
+      try (FoleyEngine engine = FoleyEngine.open(set, RuntimeOptions.defaults().withThreads(2, 1),
+          false)) {
+        // A first window pays for the sessions' first runs; it is not counted.
+        run(engine, List.of(), 8, WindowMode.TUMBLING, 8_000, false);
+        Result tumbling = run(engine, List.of(), seconds, WindowMode.TUMBLING, 8_000, false);
+        Result live = run(engine, List.of(), seconds, WindowMode.LIVE, hopMs, false);
+        double perWindowTumbling = tumbling.generationSeconds / tumbling.windows;
+        double perWindowLive = live.generationSeconds / live.windows;
+        int spf = engine.samplesPerLatentFrame();
+        long hop = new StreamTimeline(WindowMode.LIVE, 0, engine.sampleRate(),
+            engine.samplesPerWindow(), spf, DecoderMargin.defaultSamples(spf))
+            .hopSamples(hopMs * 1000);
+        double liveWindowsPer8 = 8.0 * engine.sampleRate() / hop;
+        System.out.printf(Locale.ROOT, "generation per window: tumbling %.2f s (%d windows), live"
+            + " %.2f s (%d windows); per 8 s in steady state: tumbling %.2f s, live %.2f s"
+            + " (%.2f windows), %.2f x%n", perWindowTumbling, tumbling.windows, perWindowLive,
+            live.windows, perWindowTumbling, perWindowLive * liveWindowsPer8, liveWindowsPer8,
+            perWindowLive * liveWindowsPer8 / perWindowTumbling);
+      }
+      return;
+    }
     try (FoleyEngine engine = FoleyEngine.open(set, RuntimeOptions.defaults().withThreads(2, 1))) {
-      Result tumbling = run(engine, clip, WindowMode.TUMBLING, 8_000, false);
-      Result live = run(engine, clip, WindowMode.LIVE, hopMs, false);
-      Result ramp = run(engine, clip, WindowMode.LIVE, hopMs, true);
+      Result tumbling = run(engine, clip, seconds, WindowMode.TUMBLING, 8_000, false);
+      Result live = run(engine, clip, seconds, WindowMode.LIVE, hopMs, false);
+      Result ramp = run(engine, clip, seconds, WindowMode.LIVE, hopMs, true);
       double per8 = seconds / 8.0;
       System.out.printf(Locale.ROOT, "%-9s %7s %9s %9s %9s %9s %9s %10s%n", "mode", "windows",
           "clip/8s", "sync/8s", "feat s/8s", "gen s/8s", "engine/8s", "decode/8s");
@@ -87,14 +115,17 @@ public final class LiveModeBenchmark {
   private record Result(String name, int windows, long clipFrames, long syncSegments,
       double featureSeconds, double generationSeconds, double decodeSeconds) {}
 
-  private static Result run(FoleyEngine engine, List<MediaChunk> clip, WindowMode mode,
-      long hopMs, boolean rampUp) throws Exception {
+  /**
+   * Generates a stream's windows one by one; without a clip, text-only windows that lie wholly
+   * inside the stream's seconds.
+   */
+  private static Result run(FoleyEngine engine, List<MediaChunk> clip, int seconds,
+      WindowMode mode, long hopMs, boolean rampUp) throws Exception {
     PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
     int spf = engine.samplesPerLatentFrame();
     long margin = mode == WindowMode.LIVE ? DecoderMargin.defaultSamples(spf) : 0;
-    long origin = clip.get(0).startUs();
-    MediaChunk last = clip.get(clip.size() - 1);
-    long end = last.startUs() + last.durationUs();
+    long origin = clip.isEmpty() ? 0 : clip.get(0).startUs();
+    long end = seconds * 1_000_000L;
     StreamTimeline timeline = new StreamTimeline(mode, origin, engine.sampleRate(),
         engine.samplesPerWindow(), spf, margin);
     long hop = timeline.hopSamples(hopMs * 1000);
@@ -106,10 +137,11 @@ public final class LiveModeBenchmark {
           .setMediaType("video/mp2t").setPayload(ByteBuffer.wrap(c.bytes()))
           .setEndOfStream(i == clip.size() - 1).build());
     }
-    FrameFeatureCache cache = new FrameFeatureCache(engine, 4L << 20);
-    try (WindowFeaturizer featurizer = new WindowFeaturizer(engine,
-        new PayloadFetcher(ReferencePolicy.defaults()),
-        DecoderSettings.defaults(), cache)) {
+    FrameFeatureCache cache = clip.isEmpty() ? null : new FrameFeatureCache(engine, 4L << 20);
+    PayloadFetcher fetcher = new PayloadFetcher(ReferencePolicy.defaults());
+    try (WindowFeaturizer featurizer = cache == null
+        ? new WindowFeaturizer(engine, fetcher, DecoderSettings.defaults())
+        : new WindowFeaturizer(engine, fetcher, DecoderSettings.defaults(), cache)) {
       WindowBatchGenerator step = new WindowBatchGenerator(engine, featurizer,
           new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, spf), metrics);
       Map<String, GeneratorState> states = new HashMap<>();
@@ -119,6 +151,9 @@ public final class LiveModeBenchmark {
         StreamTimeline.Window w = timeline.window(first + k * hop);
         long start = timeline.micros(w.startSamples());
         long windowEnd = timeline.micros(w.endSamples());
+        if (clip.isEmpty() && windowEnd > end) {
+          break;
+        }
         List<VideoChunk> inWindow = chunks.stream().filter(c -> c.getPtsStartMicros()
             < windowEnd && c.getPtsStartMicros() + c.getDurationMicros() > start).toList();
         WindowTask task = WindowTask.newBuilder().setStreamId("bench").setWindowIndex(k)
@@ -140,7 +175,7 @@ public final class LiveModeBenchmark {
           break;
         }
       }
-      boolean cached = mode == WindowMode.LIVE;
+      boolean cached = mode == WindowMode.LIVE && cache != null;
       long clipFrames = cached ? cache.clipFramesEncoded() : 64L * windows;
       long segments = cached ? cache.syncSegmentsEncoded() : 24L * windows;
       String name = mode.name().toLowerCase(Locale.ROOT) + (cached && rampUp ? "+ramp" : "");
