@@ -2,8 +2,8 @@
 
 Names, dtypes and shapes are declared once, in ``contract.json`` beside this module, which the
 Java engine reads too (docs/model-set.md, "The graph contract"). A shape entry there is a batch
-axis, a length axis (:data:`LENGTH_AXES`: latent, CLIP and sync lengths, mel frames, waveform
-samples; symbolic, so one set serves every duration), a ``sequence.<field>`` reference to the
+axis, a length axis (latent, CLIP and sync lengths, mel frames, waveform samples; symbolic, so
+one set serves every duration), a ``sequence.<field>`` reference to the
 manifest's ``sequence`` block, or a size the models fix. :func:`specs` resolves it for a
 configuration, for the exporter, the manifest and the checks alike.
 """
@@ -44,8 +44,6 @@ def load_contract(path: pathlib.Path = CONTRACT_FILE) -> dict:
 
 
 CONTRACT = load_contract()
-#: The symbolic axes that follow the window duration (model-facts.md section 2).
-LENGTH_AXES = tuple(CONTRACT["axes"]["length"])
 GRAPH_NAMES = tuple(CONTRACT["graphs"])
 
 
