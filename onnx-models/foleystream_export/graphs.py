@@ -1,13 +1,17 @@
-"""The seven graphs of a model set: their modules, I/O names, dtypes and shapes.
+"""The seven graphs of a model set: their modules, and their I/O names, dtypes and shapes.
 
-Names, dtypes and shapes follow docs/model-set.md. Batch axes and the duration-dependent axes
-(:data:`LENGTH_AXES`: latent, CLIP and sync lengths, mel frames, waveform samples) are symbolic, so one set
-serves every duration; every other axis is fixed by the configuration. :func:`specs` is the single
-place where they are defined, for the exporter, the manifest and the checks alike.
+Names, dtypes and shapes are declared once, in ``contract.json`` beside this module, which the
+Java engine reads too (docs/model-set.md, "The graph contract"). A shape entry there is a batch
+axis, a length axis (latent, CLIP and sync lengths, mel frames, waveform samples; symbolic, so
+one set serves every duration), a ``sequence.<field>`` reference to the
+manifest's ``sequence`` block, or a size the models fix. :func:`specs` resolves it for a
+configuration, for the exporter, the manifest and the checks alike.
 """
 
 import dataclasses
-from typing import List, Tuple, Union
+import json
+import pathlib
+from typing import Dict, List, Tuple, Union
 
 import torch
 from torch import nn
@@ -16,10 +20,31 @@ from .nn.mmaudio import Conditions
 
 Dim = Union[int, str]
 
-#: The symbolic axes that follow the window duration (model-facts.md section 2).
-LENGTH_AXES = ("latent_len", "clip_len", "sync_len", "mel_len", "samples")
-#: The int64 ``[1]`` input of the conditions graph that holds the latent length.
-LATENT_LEN_INPUT = "latent_len"
+CONTRACT_FILE = pathlib.Path(__file__).resolve().parent / "contract.json"
+CONTRACT_FORMAT = "foleystream-graph-contract"
+#: A shape entry that names a field of the manifest's ``sequence`` block.
+SEQUENCE_PREFIX = "sequence."
+
+
+def load_contract(path: pathlib.Path = CONTRACT_FILE) -> dict:
+    """The graph contract, checked to be well formed: every shape entry a declared axis, a
+    ``sequence.`` reference or a positive size."""
+    contract = json.loads(pathlib.Path(path).read_text())
+    if contract.get("format") != CONTRACT_FORMAT:
+        raise ValueError(f"{path}: not a {CONTRACT_FORMAT} file")
+    axes = set(contract["axes"]["batch"]) | set(contract["axes"]["length"])
+    for graph, io in contract["graphs"].items():
+        for tensor in io["inputs"] + io["outputs"]:
+            for dim in tensor["shape"]:
+                if not (dim in axes or (isinstance(dim, str) and dim.startswith(SEQUENCE_PREFIX))
+                        or (isinstance(dim, int) and dim > 0)):
+                    raise ValueError(f"{path}: {graph}.{tensor['name']} has the shape entry {dim!r}, "
+                                     "neither a declared axis, a sequence reference nor a positive size")
+    return contract
+
+
+CONTRACT = load_contract()
+GRAPH_NAMES = tuple(CONTRACT["graphs"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,7 +62,7 @@ class GraphSpec:
     name: str
     inputs: Tuple[TensorSpec, ...]
     outputs: Tuple[TensorSpec, ...]
-    #: Sizes of the symbolic axes for tracing (the configuration's default duration).
+    #: Sizes of the symbolic length axes for tracing (the configuration's default duration).
     trace_sizes: Tuple[Tuple[str, int], ...] = ()
 
     @property
@@ -46,17 +71,18 @@ class GraphSpec:
 
     def example_inputs(self, batch: int = 2) -> List[torch.Tensor]:
         """Tracing inputs: the declared shapes with every length axis at its trace size and every
-        other symbolic axis set to ``batch``."""
+        other symbolic axis set to ``batch``. An int64 ``[1]`` input named after a length axis
+        holds that length; a float input of one (batch) dimension is a per-row time in [0, 1]."""
         tensors = []
         generator = torch.Generator().manual_seed(0)
         sizes = dict(self.trace_sizes)
         for spec in self.inputs:
             shape = [sizes.get(d, batch) if isinstance(d, str) else d for d in spec.shape]
-            if spec.name == LATENT_LEN_INPUT:
-                tensors.append(torch.tensor([sizes["latent_len"]]))
+            if spec.dtype == "int64" and spec.name in sizes:
+                tensors.append(torch.tensor([sizes[spec.name]]))
             elif spec.dtype == "int64":
                 tensors.append(torch.randint(0, 100, shape, generator=generator))
-            elif spec.name == "t":
+            elif len(spec.shape) == 1:
                 tensors.append(torch.rand(shape, generator=generator))
             else:
                 tensors.append(torch.randn(shape, generator=generator))
@@ -67,46 +93,41 @@ class GraphSpec:
                 for s in self.inputs + self.outputs}
 
 
-GRAPH_NAMES = ("clip_image", "clip_text", "synchformer", "conditions", "velocity", "vae_decoder", "vocoder")
+def sequence_sizes(cfg) -> Dict[str, int]:
+    """The manifest's ``sequence`` block without the vocoder context (which the manifest adds):
+    the sizes that the contract's ``sequence.`` references name."""
+    seq, net = cfg.sequence, cfg.network
+    return {
+        "latent_len": seq.latent_len, "latent_dim": net.latent_dim, "hidden_dim": net.hidden_dim,
+        "clip_len": seq.clip_len, "sync_len": seq.sync_len, "text_len": net.text_len,
+        "clip_dim": net.clip_dim, "sync_dim": net.sync_dim, "text_dim": net.text_dim,
+        "clip_fps": seq.clip_fps, "sync_fps": seq.sync_fps,
+        "clip_frames": seq.clip_len, "sync_frames": seq.sync_frames,
+        "sync_segment_frames": seq.sync_segment_frames, "sync_segment_step": seq.sync_segment_step,
+        "sync_segments": seq.sync_segments,
+        "clip_image_size": seq.clip_image_size, "sync_image_size": seq.sync_image_size,
+        "hop": seq.hop, "mel_frames": seq.mel_frames, "samples": seq.samples,
+        "mel_bins": cfg.vocoder.num_mels,
+    }
 
 
-def specs(cfg) -> dict:
-    """The graph specifications of a configuration, by graph name, in set order."""
-    seq, net, clip, sync = cfg.sequence, cfg.network, cfg.clip, cfg.synchformer
-    L, C, S, M, W = LENGTH_AXES
-    T, D, N = net.text_len, net.hidden_dim, cfg.vocoder.num_mels
-    sizes = (("latent_len", seq.latent_len), ("clip_len", seq.clip_len), ("sync_len", seq.sync_len),
-             ("mel_len", seq.mel_frames), ("samples", seq.samples))
-    condition_outputs = (
-        TensorSpec("clip_f", ("B", C, D)), TensorSpec("sync_f", ("B", L, D)), TensorSpec("text_f", ("B", T, D)),
-        TensorSpec("clip_c", ("B", D)), TensorSpec("text_c", ("B", D)))
-    graphs = [
-        GraphSpec("clip_image",
-                  (TensorSpec("frames", ("N", 3, seq.clip_image_size, seq.clip_image_size)),),
-                  (TensorSpec("features", ("N", clip.embed_dim)),)),
-        GraphSpec("clip_text",
-                  (TensorSpec("tokens", ("B", T), "int64"),),
-                  (TensorSpec("features", ("B", T, clip.text.width)),)),
-        GraphSpec("synchformer",
-                  (TensorSpec("segments", ("S", sync.frames, 3, sync.image_size, sync.image_size)),),
-                  (TensorSpec("features", ("S", sync.time_tokens, sync.embed_dim)),)),
-        GraphSpec("conditions",
-                  (TensorSpec("clip_features", ("B", C, net.clip_dim)),
-                   TensorSpec("sync_features", ("B", S, net.sync_dim)),
-                   TensorSpec("text_features", ("B", T, net.text_dim)),
-                   TensorSpec(LATENT_LEN_INPUT, (1,), "int64")),
-                  condition_outputs, sizes),
-        GraphSpec("velocity",
-                  (TensorSpec("x", ("B", L, net.latent_dim)), TensorSpec("t", ("B",))) + condition_outputs,
-                  (TensorSpec("flow", ("B", L, net.latent_dim)),), sizes),
-        GraphSpec("vae_decoder",
-                  (TensorSpec("latent", ("B", L, net.latent_dim)),),
-                  (TensorSpec("mel", ("B", N, M)),), sizes),
-        GraphSpec("vocoder",
-                  (TensorSpec("mel", ("B", N, M)),),
-                  (TensorSpec("waveform", ("B", W)),), sizes),
-    ]
-    return {g.name: g for g in graphs}
+def specs(cfg, contract: dict = CONTRACT) -> dict:
+    """The graph specifications of a configuration, by graph name, in set order: the contract
+    with every ``sequence.`` reference replaced by the configuration's size."""
+    sizes = sequence_sizes(cfg)
+
+    def resolve(dim: Dim) -> Dim:
+        if isinstance(dim, str) and dim.startswith(SEQUENCE_PREFIX):
+            return sizes[dim[len(SEQUENCE_PREFIX):]]
+        return dim
+
+    def tensors(entries) -> Tuple[TensorSpec, ...]:
+        return tuple(TensorSpec(e["name"], tuple(resolve(d) for d in e["shape"]), e["dtype"])
+                     for e in entries)
+
+    trace_sizes = tuple((axis, resolve(ref)) for axis, ref in contract["axes"]["length"].items())
+    return {name: GraphSpec(name, tensors(io["inputs"]), tensors(io["outputs"]), trace_sizes)
+            for name, io in contract["graphs"].items()}
 
 
 class ConditionsGraph(nn.Module):

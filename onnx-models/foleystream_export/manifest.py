@@ -7,7 +7,7 @@ import os
 import pathlib
 from typing import Dict, List
 
-from .graphs import GraphSpec, TensorSpec
+from .graphs import GraphSpec, TensorSpec, sequence_sizes
 from .nn import bigvgan
 
 FORMAT = "foleystream-model-set"
@@ -38,20 +38,9 @@ def created_timestamp() -> str:
 
 
 def sequence_block(cfg) -> dict:
-    seq, net = cfg.sequence, cfg.network
-    return {
-        "latent_len": seq.latent_len, "latent_dim": net.latent_dim, "hidden_dim": net.hidden_dim,
-        "clip_len": seq.clip_len, "sync_len": seq.sync_len, "text_len": net.text_len,
-        "clip_dim": net.clip_dim, "sync_dim": net.sync_dim, "text_dim": net.text_dim,
-        "clip_fps": seq.clip_fps, "sync_fps": seq.sync_fps,
-        "clip_frames": seq.clip_len, "sync_frames": seq.sync_frames,
-        "sync_segment_frames": seq.sync_segment_frames, "sync_segment_step": seq.sync_segment_step,
-        "sync_segments": seq.sync_segments,
-        "clip_image_size": seq.clip_image_size, "sync_image_size": seq.sync_image_size,
-        "hop": seq.hop, "mel_frames": seq.mel_frames, "samples": seq.samples,
-        "mel_bins": cfg.vocoder.num_mels,
-        "vocoder_context_frames": bigvgan.context_mel_frames(cfg.vocoder),
-    }
+    """The manifest's ``sequence`` block: the sizes of :func:`~.graphs.sequence_sizes` and the
+    vocoder context."""
+    return {**sequence_sizes(cfg), "vocoder_context_frames": bigvgan.context_mel_frames(cfg.vocoder)}
 
 
 def build(cfg, out_dir: pathlib.Path, specs: Dict[str, GraphSpec], graph_files: Dict[str, List[str]],

@@ -61,8 +61,8 @@ public final class ClipImageEncoder {
         rows = 2;
       }
       try (OnnxTensor input = Tensors.floats(environment, batch, rows, 3, side, side);
-          OrtSession.Result result = model.run(Map.of("frames", input))) {
-        float[] out = Tensors.toArray(result.get(0), "clip_image.features");
+          OrtSession.Result result = model.run(Map.of(ModelGraph.CLIP_IMAGE.inputName(0), input))) {
+        float[] out = Tensors.toArray(result.get(0), ModelGraph.CLIP_IMAGE.outputLabel(0));
         System.arraycopy(out, 0, features, start * featureDim, n * featureDim);
       }
     }

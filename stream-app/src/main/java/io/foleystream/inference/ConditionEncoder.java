@@ -16,7 +16,7 @@ import java.util.Map;
 final class ConditionEncoder {
 
   /** The names shared by the conditions outputs and the velocity inputs. */
-  static final List<String> NAMES = List.of("clip_f", "sync_f", "text_f", "clip_c", "text_c");
+  static final List<String> NAMES = ModelGraph.CONDITIONS.outputNames();
 
   /** A batch's encoded conditions; closing releases the native tensors. */
   static final class Conditions implements AutoCloseable {
@@ -77,10 +77,11 @@ final class ConditionEncoder {
     SequenceConfig s = sequence;
     Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
     try {
-      inputs.put("clip_features", tensor(clip, rows, s.clipLen(), s.clipDim()));
-      inputs.put("sync_features", tensor(sync, rows, s.syncLen(), s.syncDim()));
-      inputs.put("text_features", tensor(text, rows, s.textLen(), s.textDim()));
-      inputs.put(ModelGraph.LATENT_LEN, Tensors.longs(environment, new long[] {s.latentLen()}, 1));
+      ModelGraph graph = ModelGraph.CONDITIONS;
+      inputs.put(graph.inputName(0), tensor(clip, rows, s.clipLen(), s.clipDim()));
+      inputs.put(graph.inputName(1), tensor(sync, rows, s.syncLen(), s.syncDim()));
+      inputs.put(graph.inputName(2), tensor(text, rows, s.textLen(), s.textDim()));
+      inputs.put(graph.inputName(3), Tensors.longs(environment, new long[] {s.latentLen()}, 1));
       OrtSession.Result result = model.run(inputs);
       Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
       for (String name : NAMES) {

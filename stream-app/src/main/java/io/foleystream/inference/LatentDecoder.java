@@ -90,8 +90,9 @@ final class LatentDecoder {
     float[] mel;
     try (OnnxTensor input = Tensors.floats(environment, FloatBuffer.wrap(latent), 1,
         sequence.latentLen(), sequence.latentDim());
-        OrtSession.Result result = vaeDecoder.run(Map.of("latent", input))) {
-      mel = Tensors.toArray(result.get(0), "vae_decoder.mel");
+        OrtSession.Result result = vaeDecoder.run(
+            Map.of(ModelGraph.VAE_DECODER.inputName(0), input))) {
+      mel = Tensors.toArray(result.get(0), ModelGraph.VAE_DECODER.outputLabel(0));
     }
     if (mel.length != bins * frames) {
       throw new InferenceException("vae_decoder returned " + mel.length + " values, expected "
@@ -104,8 +105,8 @@ final class LatentDecoder {
     }
     float[] rendered;
     try (OnnxTensor input = Tensors.floats(environment, FloatBuffer.wrap(stretch), 1, bins, kept);
-        OrtSession.Result result = vocoder.run(Map.of("mel", input))) {
-      rendered = Tensors.toArray(result.get(0), "vocoder.waveform");
+        OrtSession.Result result = vocoder.run(Map.of(ModelGraph.VOCODER.inputName(0), input))) {
+      rendered = Tensors.toArray(result.get(0), ModelGraph.VOCODER.outputLabel(0));
     }
     if (rendered.length != kept * hop) {
       throw new InferenceException("vocoder returned " + rendered.length + " samples for "

@@ -17,12 +17,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 
 /**
  * Reads {@code manifest.json} and checks it against the model-set contract: format and version,
  * every field present with the right type, all seven graphs declared with exactly the inputs and
- * outputs the engine uses (names, dtypes, sizes that follow from the sequence geometry), a
+ * outputs of the {@link GraphContract} (names, dtypes, sizes from the sequence block), a
  * tokenizer whose special tokens fit its vocabulary, and every referenced file listed with its
  * checksum. It does not touch the other files; {@link ModelSet} does.
  */
@@ -79,10 +80,12 @@ final class ManifestReader {
     if (!(duration > 0)) {
       throw fail("duration_s must be positive, is " + duration);
     }
-    SequenceConfig sequence = sequence(object(root, "sequence"));
+    JsonNode sequenceBlock = object(root, "sequence");
+    SequenceConfig sequence = sequence(sequenceBlock);
     SamplerDefaults sampler = sampler(object(root, "sampler"));
     Map<String, FileEntry> files = files(object(root, "files"));
-    Map<ModelGraph, ModelSpec> models = models(object(root, "models"), sequence, files);
+    Map<ModelGraph, ModelSpec> models = models(object(root, "models"),
+        field -> positive(sequenceBlock, field, "sequence." + field), files);
     EmptyFeatures empty = emptyFeatures(object(root, "empty_features"), sequence, files);
     TokenizerSpec tokenizer = tokenizer(object(root, "tokenizer"), sequence, files);
     String weights = text(object(root, "provenance"), "weights", "provenance.weights");
@@ -91,7 +94,7 @@ final class ManifestReader {
   }
 
   private SequenceConfig sequence(JsonNode s) {
-    java.util.function.ToIntFunction<String> f = name -> positive(s, name, "sequence." + name);
+    ToIntFunction<String> f = name -> positive(s, name, "sequence." + name);
     SequenceConfig config = new SequenceConfig(
         f.applyAsInt("latent_len"), f.applyAsInt("latent_dim"), f.applyAsInt("hidden_dim"),
         f.applyAsInt("clip_len"), f.applyAsInt("sync_len"), f.applyAsInt("text_len"),
@@ -153,7 +156,7 @@ final class ManifestReader {
     return files;
   }
 
-  private Map<ModelGraph, ModelSpec> models(JsonNode node, SequenceConfig sequence,
+  private Map<ModelGraph, ModelSpec> models(JsonNode node, ToIntFunction<String> sequence,
       Map<String, FileEntry> files) {
     Map<ModelGraph, ModelSpec> models = new EnumMap<>(ModelGraph.class);
     Iterator<String> names = node.fieldNames();

@@ -1,139 +1,38 @@
 package io.foleystream.inference;
 
-import static io.foleystream.inference.TensorSpec.FLOAT32;
-import static io.foleystream.inference.TensorSpec.INT64;
-
 import java.util.List;
+import java.util.Locale;
+import java.util.function.ToIntFunction;
 
 /**
- * The seven graphs of a model set and the inputs and outputs the engine feeds and reads, as
- * docs/model-set.md fixes them. Batch dimensions and the duration-dependent lengths (latent,
- * CLIP, sync, samples: {@link SequenceLengths}) are symbolic, so one set serves every duration;
- * every other size follows from the set's {@link SequenceConfig}.
+ * The seven graphs of a model set. Their inputs and outputs (names, dtypes, shapes) are not
+ * written here but read from the {@link GraphContract}, the declaration the exporter builds the
+ * graphs from; the engine's call sites take tensor names from these accessors, by position in
+ * the graph's signature. Batch dimensions and the duration-dependent lengths ({@link
+ * SequenceLengths}) are symbolic, so one set serves every duration; every other size follows
+ * from the manifest's {@code sequence} block.
  */
 public enum ModelGraph {
 
   /** CLIP image tower: normalised frames to L2-normalised features. */
-  CLIP_IMAGE("clip_image") {
-    @Override
-    List<TensorSpec> inputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("frames", FLOAT32, "N", 3, s.clipImageSize(),
-          s.clipImageSize()));
-    }
-
-    @Override
-    List<TensorSpec> outputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("features", FLOAT32, "N", s.clipDim()));
-    }
-  },
-
+  CLIP_IMAGE,
   /** CLIP text tower: token ids to per-token features. */
-  CLIP_TEXT("clip_text") {
-    @Override
-    List<TensorSpec> inputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("tokens", INT64, "B", s.textLen()));
-    }
-
-    @Override
-    List<TensorSpec> outputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("features", FLOAT32, "B", s.textLen(), s.textDim()));
-    }
-  },
-
+  CLIP_TEXT,
   /** Synchformer: 16-frame segments to 8 feature rows each. */
-  SYNCHFORMER("synchformer") {
-    @Override
-    List<TensorSpec> inputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("segments", FLOAT32, "S", s.syncSegmentFrames(), 3,
-          s.syncImageSize(), s.syncImageSize()));
-    }
-
-    @Override
-    List<TensorSpec> outputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("features", FLOAT32, "S",
-          SequenceConfig.SYNC_TOKENS_PER_SEGMENT, s.syncDim()));
-    }
-  },
-
+  SYNCHFORMER,
   /** MMAudio's condition preprocessing, once per window and branch. */
-  CONDITIONS("conditions") {
-    @Override
-    List<TensorSpec> inputs(SequenceConfig s) {
-      return List.of(
-          TensorSpec.of("clip_features", FLOAT32, "B", CLIP_LEN, s.clipDim()),
-          TensorSpec.of("sync_features", FLOAT32, "B", SYNC_LEN, s.syncDim()),
-          TensorSpec.of("text_features", FLOAT32, "B", s.textLen(), s.textDim()),
-          TensorSpec.of(LATENT_LEN, INT64, 1));
-    }
-
-    @Override
-    List<TensorSpec> outputs(SequenceConfig s) {
-      return conditionTensors(s);
-    }
-  },
-
+  CONDITIONS,
   /** One flow prediction: the network evaluation of one Euler step. */
-  VELOCITY("velocity") {
-    @Override
-    List<TensorSpec> inputs(SequenceConfig s) {
-      List<TensorSpec> inputs = new java.util.ArrayList<>();
-      inputs.add(TensorSpec.of("x", FLOAT32, "B", LATENT_LEN, s.latentDim()));
-      inputs.add(TensorSpec.of("t", FLOAT32, "B"));
-      inputs.addAll(conditionTensors(s));
-      return List.copyOf(inputs);
-    }
-
-    @Override
-    List<TensorSpec> outputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("flow", FLOAT32, "B", LATENT_LEN, s.latentDim()));
-    }
-  },
-
+  VELOCITY,
   /** Latent un-normalisation, VAE decoder and mel un-normalisation: the whole window's mel. */
-  VAE_DECODER("vae_decoder") {
-    @Override
-    List<TensorSpec> inputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("latent", FLOAT32, "B", LATENT_LEN, s.latentDim()));
-    }
-
-    @Override
-    List<TensorSpec> outputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("mel", FLOAT32, "B", s.melBins(), MEL_LEN));
-    }
-  },
-
+  VAE_DECODER,
   /** The vocoder: mel to waveform, any stretch of a window's mel. */
-  VOCODER("vocoder") {
-    @Override
-    List<TensorSpec> inputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("mel", FLOAT32, "B", s.melBins(), MEL_LEN));
-    }
+  VOCODER;
 
-    @Override
-    List<TensorSpec> outputs(SequenceConfig s) {
-      return List.of(TensorSpec.of("waveform", FLOAT32, "B", SAMPLES));
-    }
-  };
-
-  /** The symbolic latent length axis, and the conditions input that holds its value. */
-  static final String LATENT_LEN = "latent_len";
-  /** The symbolic CLIP length axis. */
-  static final String CLIP_LEN = "clip_len";
-  /** The symbolic sync length axis. */
-  static final String SYNC_LEN = "sync_len";
-  /** The symbolic mel length axis. */
-  static final String MEL_LEN = "mel_len";
-  /** The symbolic waveform length axis. */
-  static final String SAMPLES = "samples";
-
-  private final String key;
-
-  ModelGraph(String key) {
-    this.key = key;
-  }
+  private final String key = name().toLowerCase(Locale.ROOT);
 
   /**
-   * The graph's key in the manifest's {@code models} object.
+   * The graph's key in the manifest's {@code models} object and in the contract.
    *
    * @return e.g. {@code "velocity"}
    */
@@ -156,17 +55,67 @@ public enum ModelGraph {
     return null;
   }
 
-  abstract List<TensorSpec> inputs(SequenceConfig sequence);
+  /**
+   * The inputs a set must declare for this graph.
+   *
+   * @param sequence a field of the manifest's {@code sequence} block to its size
+   * @return the contract's inputs, in the graph's order, sizes resolved
+   */
+  List<TensorSpec> inputs(ToIntFunction<String> sequence) {
+    return contract().inputs().stream().map(t -> t.resolve(sequence)).toList();
+  }
 
-  abstract List<TensorSpec> outputs(SequenceConfig sequence);
+  /**
+   * The outputs a set must declare for this graph.
+   *
+   * @param sequence a field of the manifest's {@code sequence} block to its size
+   * @return the contract's outputs, in the graph's order, sizes resolved
+   */
+  List<TensorSpec> outputs(ToIntFunction<String> sequence) {
+    return contract().outputs().stream().map(t -> t.resolve(sequence)).toList();
+  }
 
-  private static List<TensorSpec> conditionTensors(SequenceConfig s) {
-    return List.of(
-        TensorSpec.of("clip_f", FLOAT32, "B", CLIP_LEN, s.hiddenDim()),
-        TensorSpec.of("sync_f", FLOAT32, "B", LATENT_LEN, s.hiddenDim()),
-        TensorSpec.of("text_f", FLOAT32, "B", s.textLen(), s.hiddenDim()),
-        TensorSpec.of("clip_c", FLOAT32, "B", s.hiddenDim()),
-        TensorSpec.of("text_c", FLOAT32, "B", s.hiddenDim()));
+  /**
+   * The name of one input.
+   *
+   * @param position its position in the graph's inputs
+   * @return the ONNX name
+   */
+  String inputName(int position) {
+    return contract().inputs().get(position).name();
+  }
+
+  /**
+   * The name of one output.
+   *
+   * @param position its position in the graph's outputs
+   * @return the ONNX name
+   */
+  String outputName(int position) {
+    return contract().outputs().get(position).name();
+  }
+
+  /**
+   * One output as error messages name it.
+   *
+   * @param position its position in the graph's outputs
+   * @return e.g. {@code "vocoder.waveform"}
+   */
+  String outputLabel(int position) {
+    return key + "." + outputName(position);
+  }
+
+  /**
+   * The names of every output.
+   *
+   * @return the ONNX names, in the graph's order
+   */
+  List<String> outputNames() {
+    return contract().outputs().stream().map(GraphContract.Tensor::name).toList();
+  }
+
+  private GraphContract.Graph contract() {
+    return GraphContract.get().graph(key);
   }
 
   @Override

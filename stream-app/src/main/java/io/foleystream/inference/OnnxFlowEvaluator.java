@@ -48,10 +48,10 @@ final class OnnxFlowEvaluator implements FlowEvaluator, AutoCloseable {
     this.latentTensor = x;
     this.timeTensor = t;
     Map<String, OnnxTensor> in = new HashMap<>(conditions.tensors());
-    in.put("x", latentTensor);
-    in.put("t", timeTensor);
+    in.put(ModelGraph.VELOCITY.inputName(0), latentTensor);
+    in.put(ModelGraph.VELOCITY.inputName(1), timeTensor);
     this.inputs = Map.copyOf(in);
-    this.outputs = Map.of("flow", flowTensor);
+    this.outputs = Map.of(ModelGraph.VELOCITY.outputName(0), flowTensor);
   }
 
   @Override

@@ -108,8 +108,9 @@ public final class SynchformerEncoder {
       batch.flip();
       try (OnnxTensor input = Tensors.floats(environment, batch, rows, segmentFrames, 3, side,
           side);
-          OrtSession.Result result = model.run(Map.of("segments", input))) {
-        float[] out = Tensors.toArray(result.get(0), "synchformer.features");
+          OrtSession.Result result = model.run(
+              Map.of(ModelGraph.SYNCHFORMER.inputName(0), input))) {
+        float[] out = Tensors.toArray(result.get(0), ModelGraph.SYNCHFORMER.outputLabel(0));
         int rowFloats = rowsPerSegment * featureDim;
         System.arraycopy(out, 0, features, start * rowFloats, n * rowFloats);
       }

@@ -45,8 +45,8 @@ public final class TextEncoder {
    */
   public float[] encodeTokens(long[] tokens) {
     try (OnnxTensor input = Tensors.longs(environment, tokens, 1, tokens.length);
-        OrtSession.Result result = model.run(Map.of("tokens", input))) {
-      float[] features = Tensors.toArray(result.get(0), "clip_text.features");
+        OrtSession.Result result = model.run(Map.of(ModelGraph.CLIP_TEXT.inputName(0), input))) {
+      float[] features = Tensors.toArray(result.get(0), ModelGraph.CLIP_TEXT.outputLabel(0));
       if (features.length != featureSize) {
         throw new InferenceException("clip_text returned " + features.length + " floats, expected "
             + featureSize);

@@ -69,9 +69,9 @@ class FailedCallsLeakTest {
     assertNoGrowth("wrong input shape inside ONNX Runtime", () -> {
       Map<String, OnnxTensor> inputs = new HashMap<>();
       try {
-        inputs.put("x", Tensors.floats(sessions.environment(), x, 2, s.latentLen() + 1,
+        inputs.put(ModelGraph.VELOCITY.inputName(0), Tensors.floats(sessions.environment(), x, 2, s.latentLen() + 1,
             s.latentDim()));
-        inputs.put("t", Tensors.floats(sessions.environment(), t, 2));
+        inputs.put(ModelGraph.VELOCITY.inputName(1), Tensors.floats(sessions.environment(), t, 2));
         assertThrows(InferenceException.class, () -> velocity.run(inputs).close());
       } finally {
         inputs.values().forEach(OnnxTensor::close);

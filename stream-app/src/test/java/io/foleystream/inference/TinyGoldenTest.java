@@ -163,14 +163,14 @@ class TinyGoldenTest {
   void velocity() throws IOException {
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
-      inputs.put("x", tensor("velocity_x.npy"));
-      inputs.put("t", tensor("velocity_t.npy"));
-      for (String name : ConditionEncoder.NAMES) {
-        inputs.put(name, tensor("velocity_" + name + ".npy"));
+      ModelGraph velocity = ModelGraph.VELOCITY;
+      for (TensorSpec input : set.manifest().models().get(velocity).inputs()) {
+        inputs.put(input.name(), tensor("velocity_" + input.name() + ".npy"));
       }
-      try (OrtSession.Result result = sessions.model(ModelGraph.VELOCITY).run(inputs)) {
-        assertClose(floats("velocity_flow.npy"), Tensors.toArray(result.get(0), "flow"),
-            "velocity.flow");
+      try (OrtSession.Result result = sessions.model(velocity).run(inputs)) {
+        String flow = velocity.outputName(0);
+        assertClose(floats("velocity_" + flow + ".npy"), Tensors.toArray(result.get(0), flow),
+            velocity.outputLabel(0));
       }
     } finally {
       inputs.values().forEach(OnnxTensor::close);
