@@ -30,9 +30,10 @@ import org.freedesktop.gstreamer.event.Event;
  *
  * <p>With {@link ColourConversion#OFFICIAL} GStreamer hands over the decoder's 8-bit 4:2:0
  * frames untouched (videoconvert passes I420 through; other formats are converted to I420) and
- * {@link YuvToRgbConverter} turns only the frames a grid point needs into RGB, as FFmpeg's
- * swscale would. With {@link ColourConversion#STREAM} videoconvert produces RGB for every frame,
- * following the stream's colorimetry. decodebin never picks a decoder the {@link DecoderChoice}
+ * {@link YuvToRgbConverter} turns only the frames a sink takes into RGB, as FFmpeg's swscale
+ * would; an {@link I420FrameSink} gets them in I420 and converts only what it reads. With {@link
+ * ColourConversion#STREAM} videoconvert produces RGB for every frame, following the stream's
+ * colorimetry. decodebin never picks a decoder the {@link DecoderChoice}
  * excludes.
  *
  * <p>decodebin's video pad is linked by hand in its pad-added callback, so the pipeline can go
@@ -283,7 +284,7 @@ final class DecodingPipeline implements AutoCloseable {
           more = decision != FrameSink.Decision.STOP;
           if (decision == FrameSink.Decision.TAKE) {
             delivered++;
-            more = sink.accept(copyFrame(sample, buffer, ptsUs, sink));
+            more = deliver(sample, buffer, ptsUs, sink);
           }
         } finally {
           buffer.dispose();
@@ -297,7 +298,11 @@ final class DecodingPipeline implements AutoCloseable {
     }
   }
 
-  private RgbFrame copyFrame(Sample sample, Buffer buffer, long ptsUs, FrameSink sink)
+  /**
+   * Copies the frame out of GStreamer and hands it to the sink: as I420 to a sink that converts
+   * colour itself, as RGB otherwise (converted here when GStreamer delivers I420).
+   */
+  private boolean deliver(Sample sample, Buffer buffer, long ptsUs, FrameSink sink)
       throws MediaException {
     Caps caps = sample.getCaps();
     int width;
@@ -313,22 +318,24 @@ final class DecodingPipeline implements AutoCloseable {
     }
     int stride = (width * 3 + 3) & ~3;
     int rgbSize = stride * height;
-    if (pixels.length < rgbSize) {
-      pixels = new byte[rgbSize];
-    }
     if (settings.colour() == ColourConversion.STREAM) {
+      pixels = reuse(pixels, rgbSize);
       copy(buffer, pixels, rgbSize, width, height);
-    } else {
-      I420Layout layout = I420Layout.of(width, height);
-      if (yuv.length < layout.size()) {
-        yuv = new byte[layout.size()];
-      }
-      copy(buffer, yuv, layout.size(), width, height);
-      int[] columns = sink.columnsNeeded(ptsUs, width, height);
-      YuvToRgbConverter.forRange(fullRange).convert(yuv, layout, pixels, stride,
-          Math.max(0, columns[0]), Math.min(width, columns[1]));
+      return sink.accept(new RgbFrame(ptsUs, width, height, stride, pixels));
     }
-    return new RgbFrame(ptsUs, width, height, stride, pixels);
+    I420Layout layout = I420Layout.of(width, height);
+    yuv = reuse(yuv, layout.size());
+    copy(buffer, yuv, layout.size(), width, height);
+    I420Frame frame = new I420Frame(ptsUs, layout, yuv, fullRange);
+    if (sink instanceof I420FrameSink converting) {
+      return converting.accept(frame);
+    }
+    pixels = reuse(pixels, rgbSize);
+    return sink.accept(frame.toRgb(pixels, stride));
+  }
+
+  private static byte[] reuse(byte[] array, int size) {
+    return array.length < size ? new byte[size] : array;
   }
 
   private static void copy(Buffer buffer, byte[] into, int size, int width, int height)

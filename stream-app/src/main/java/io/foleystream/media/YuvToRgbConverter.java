@@ -73,26 +73,17 @@ final class YuvToRgbConverter {
    * @param layout where the planes are
    * @param rgb destination, {@code rgbStride * height} bytes or more
    * @param rgbStride bytes from one RGB row to the next
-   * @param fromColumn first column to convert
-   * @param toColumn one past the last column to convert; columns outside the range are left as
-   *     they are
    */
-  void convert(byte[] yuv, I420Layout layout, byte[] rgb, int rgbStride, int fromColumn,
-      int toColumn) {
-    if (fromColumn < 0 || toColumn > layout.width() || fromColumn >= toColumn) {
-      throw new IllegalArgumentException("columns [" + fromColumn + ", " + toColumn
-          + ") of a frame " + layout.width() + " wide");
-    }
-    int width = toColumn;
-    int firstPair = fromColumn >> 1;
+  void convert(byte[] yuv, I420Layout layout, byte[] rgb, int rgbStride) {
+    int width = layout.width();
     int pairs = width >> 1;
     for (int row = 0; row < layout.height(); row++) {
-      int yIn = row * layout.yStride() + 2 * firstPair;
+      int yIn = row * layout.yStride();
       int cIn = (row >> 1) * layout.chromaStride();
       int uIn = layout.uOffset() + cIn;
       int vIn = layout.vOffset() + cIn;
-      int out = row * rgbStride + 6 * firstPair;
-      for (int p = firstPair; p < pairs; p++) {
+      int out = row * rgbStride;
+      for (int p = 0; p < pairs; p++) {
         int u = yuv[uIn + p] & 0xFF;
         int v = yuv[vIn + p] & 0xFF;
         int r = redFromV[v];
@@ -117,6 +108,80 @@ final class YuvToRgbConverter {
         rgb[out + 1] = clamp(y0 + greenFromU[u] + greenFromV[v]);
         rgb[out + 2] = clamp(y0 + blueFromU[u]);
       }
+    }
+  }
+
+  /**
+   * The luma terms of {@code count} consecutive luma samples.
+   *
+   * @param yuv the frame's planes
+   * @param offset where the first sample is
+   * @param count how many samples
+   * @param dest receives the terms from index 0
+   */
+  void lumaTerms(byte[] yuv, int offset, int count, int[] dest) {
+    for (int i = 0; i < count; i++) {
+      dest[i] = lumaTerm[yuv[offset + i] & 0xFF];
+    }
+  }
+
+  /**
+   * The chroma terms of pixel columns {@code [from, to)} of the luma rows that chroma row {@code
+   * chromaRow} serves: each chroma sample's terms written for both pixels of its pair.
+   *
+   * @param yuv the frame's planes
+   * @param layout where the planes are
+   * @param chromaRow the chroma row (luma row / 2)
+   * @param from first pixel column
+   * @param to one past the last pixel column
+   * @param red receives the red terms from index 0
+   * @param green receives the green terms (from U and V)
+   * @param blue receives the blue terms
+   */
+  void chromaTerms(byte[] yuv, I420Layout layout, int chromaRow, int from, int to, int[] red,
+      int[] green, int[] blue) {
+    int cIn = chromaRow * layout.chromaStride();
+    int uIn = layout.uOffset() + cIn;
+    int vIn = layout.vOffset() + cIn;
+    int x = from;
+    while (x < to) {
+      int p = x >> 1;
+      int u = yuv[uIn + p] & 0xFF;
+      int v = yuv[vIn + p] & 0xFF;
+      int r = redFromV[v];
+      int g = greenFromU[u] + greenFromV[v];
+      int b = blueFromU[u];
+      int i = x - from;
+      red[i] = r;
+      green[i] = g;
+      blue[i] = b;
+      if ((x & 1) == 0 && x + 1 < to) {
+        red[i + 1] = r;
+        green[i + 1] = g;
+        blue[i + 1] = b;
+        x += 2;
+      } else {
+        x++;
+      }
+    }
+  }
+
+  /**
+   * {@code dest[offset + i] = clamp(luma[i] + chroma[i], 0, 255)} for {@code i < count}: one
+   * channel of a row. Written with shifts and masks only, which the JIT turns into vector
+   * instructions (a table lookup or {@code Math.min} would keep the loop scalar).
+   *
+   * @param luma luma terms
+   * @param chroma the channel's chroma terms
+   * @param count how many pixels
+   * @param dest receives the channel's 8-bit values as floats
+   * @param offset where the first goes
+   */
+  static void clampInto(int[] luma, int[] chroma, int count, float[] dest, int offset) {
+    for (int i = 0; i < count; i++) {
+      int sum = luma[i] + chroma[i];
+      int nonNegative = sum & ~(sum >> 31);
+      dest[offset + i] = (nonNegative | ((255 - nonNegative) >> 31)) & 0xFF;
     }
   }
 
