@@ -1,7 +1,7 @@
 package io.foleystream.media;
 
 /**
- * A decoded frame as the resize reads it: one source row at a time, as float R, G and B planes
+ * A decoded frame as the resize reads it: one source row at a time, as float R, G and B arrays
  * holding the 8-bit sample values. The resize then never needs the whole frame in RGB, and its
  * arithmetic runs on float arrays, which the JIT vectorises (it does not vectorise loops that
  * widen bytes to floats).
@@ -23,14 +23,14 @@ interface FrameRows {
   int height();
 
   /**
-   * Writes columns {@code [from, to)} of row {@code y}: R to {@code dest[0 .. to - from)}, G from
-   * {@code dest[plane]}, B from {@code dest[2 * plane]}.
+   * Writes columns {@code [from, to)} of row {@code y}, one array per channel, from index 0.
    *
    * @param y the row
    * @param from first column
    * @param to one past the last column
-   * @param dest destination, at least {@code 2 * plane + to - from} floats
-   * @param plane distance between the channel planes in {@code dest}, at least {@code to - from}
+   * @param red receives the R samples, at least {@code to - from} floats
+   * @param green receives the G samples
+   * @param blue receives the B samples
    */
-  void read(int y, int from, int to, float[] dest, int plane);
+  void read(int y, int from, int to, float[] red, float[] green, float[] blue);
 }

@@ -12,10 +12,10 @@ final class I420Rows implements FrameRows {
 
   private I420Frame frame;
   private YuvToRgbConverter converter;
-  private int[] luma = new int[0];
-  private int[] red = new int[0];
-  private int[] green = new int[0];
-  private int[] blue = new int[0];
+  private float[] luma = new float[0];
+  private float[] redTerms = new float[0];
+  private float[] greenTerms = new float[0];
+  private float[] blueTerms = new float[0];
   private int chromaRow = -1;
   private int chromaFrom;
   private int chromaTo;
@@ -44,25 +44,26 @@ final class I420Rows implements FrameRows {
   }
 
   @Override
-  public void read(int y, int from, int to, float[] dest, int plane) {
+  public void read(int y, int from, int to, float[] red, float[] green, float[] blue) {
     I420Layout layout = frame.layout();
     int count = to - from;
     if (luma.length < count) {
-      luma = new int[count];
-      red = new int[count];
-      green = new int[count];
-      blue = new int[count];
+      luma = new float[count];
+      redTerms = new float[count];
+      greenTerms = new float[count];
+      blueTerms = new float[count];
       chromaRow = -1;
     }
     if (y >> 1 != chromaRow || from != chromaFrom || to != chromaTo) {
-      converter.chromaTerms(frame.data(), layout, y >> 1, from, to, red, green, blue);
+      converter.chromaTerms(frame.data(), layout, y >> 1, from, to, redTerms, greenTerms,
+          blueTerms);
       chromaRow = y >> 1;
       chromaFrom = from;
       chromaTo = to;
     }
     converter.lumaTerms(frame.data(), y * layout.yStride() + from, count, luma);
-    YuvToRgbConverter.clampInto(luma, red, count, dest, 0);
-    YuvToRgbConverter.clampInto(luma, green, count, dest, plane);
-    YuvToRgbConverter.clampInto(luma, blue, count, dest, 2 * plane);
+    YuvToRgbConverter.clampInto(luma, redTerms, count, red);
+    YuvToRgbConverter.clampInto(luma, greenTerms, count, green);
+    YuvToRgbConverter.clampInto(luma, blueTerms, count, blue);
   }
 }

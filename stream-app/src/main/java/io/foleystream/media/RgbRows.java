@@ -18,15 +18,13 @@ record RgbRows(RgbFrame frame) implements FrameRows {
   }
 
   @Override
-  public void read(int y, int from, int to, float[] dest, int plane) {
+  public void read(int y, int from, int to, float[] red, float[] green, float[] blue) {
     byte[] pixels = frame.pixels();
     int in = y * frame.stride() + 3 * from;
-    int g = plane;
-    int b = 2 * plane;
     for (int x = 0; x < to - from; x++, in += 3) {
-      dest[x] = pixels[in] & 0xFF;
-      dest[g + x] = pixels[in + 1] & 0xFF;
-      dest[b + x] = pixels[in + 2] & 0xFF;
+      red[x] = pixels[in] & 0xFF;
+      green[x] = pixels[in + 1] & 0xFF;
+      blue[x] = pixels[in + 2] & 0xFF;
     }
   }
 }

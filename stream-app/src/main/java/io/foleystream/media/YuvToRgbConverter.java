@@ -25,6 +25,8 @@ final class YuvToRgbConverter {
   private static final YuvToRgbConverter FULL = new YuvToRgbConverter(true);
 
   private final int[] lumaTerm = new int[256];
+  /** {@link #lumaTerm} as floats, for the row conversion. */
+  private final float[] lumaTermF = new float[256];
   private final int[] redFromV = new int[256];
   private final int[] greenFromU = new int[256];
   private final int[] greenFromV = new int[256];
@@ -48,6 +50,7 @@ final class YuvToRgbConverter {
     int ub = fullRange ? 14516 : 16525;
     for (int s = 0; s < 256; s++) {
       lumaTerm[s] = (8 * (s - lumaOffset) * lumaCoeff) >> 16;
+      lumaTermF[s] = lumaTerm[s];
       int c = 8 * (s - 128);
       redFromV[s] = (c * vr) >> 16;
       greenFromU[s] = (c * ug) >> 16;
@@ -119,9 +122,9 @@ final class YuvToRgbConverter {
    * @param count how many samples
    * @param dest receives the terms from index 0
    */
-  void lumaTerms(byte[] yuv, int offset, int count, int[] dest) {
+  void lumaTerms(byte[] yuv, int offset, int count, float[] dest) {
     for (int i = 0; i < count; i++) {
-      dest[i] = lumaTerm[yuv[offset + i] & 0xFF];
+      dest[i] = lumaTermF[yuv[offset + i] & 0xFF];
     }
   }
 
@@ -138,8 +141,8 @@ final class YuvToRgbConverter {
    * @param green receives the green terms (from U and V)
    * @param blue receives the blue terms
    */
-  void chromaTerms(byte[] yuv, I420Layout layout, int chromaRow, int from, int to, int[] red,
-      int[] green, int[] blue) {
+  void chromaTerms(byte[] yuv, I420Layout layout, int chromaRow, int from, int to, float[] red,
+      float[] green, float[] blue) {
     int cIn = chromaRow * layout.chromaStride();
     int uIn = layout.uOffset() + cIn;
     int vIn = layout.vOffset() + cIn;
@@ -148,9 +151,9 @@ final class YuvToRgbConverter {
       int p = x >> 1;
       int u = yuv[uIn + p] & 0xFF;
       int v = yuv[vIn + p] & 0xFF;
-      int r = redFromV[v];
-      int g = greenFromU[u] + greenFromV[v];
-      int b = blueFromU[u];
+      float r = redFromV[v];
+      float g = greenFromU[u] + greenFromV[v];
+      float b = blueFromU[u];
       int i = x - from;
       red[i] = r;
       green[i] = g;
@@ -167,21 +170,19 @@ final class YuvToRgbConverter {
   }
 
   /**
-   * {@code dest[offset + i] = clamp(luma[i] + chroma[i], 0, 255)} for {@code i < count}: one
-   * channel of a row. Written with shifts and masks only, which the JIT turns into vector
-   * instructions (a table lookup or {@code Math.min} would keep the loop scalar).
+   * {@code dest[i] = clamp(luma[i] + chroma[i], 0, 255)} for {@code i < count}: one channel of a
+   * row. The terms are whole numbers, so float arithmetic is exact here; in float, and with
+   * every array indexed alike, the JIT turns the loop into vector instructions (it keeps
+   * int-to-float conversions, table lookups and offset indices scalar).
    *
    * @param luma luma terms
    * @param chroma the channel's chroma terms
    * @param count how many pixels
    * @param dest receives the channel's 8-bit values as floats
-   * @param offset where the first goes
    */
-  static void clampInto(int[] luma, int[] chroma, int count, float[] dest, int offset) {
+  static void clampInto(float[] luma, float[] chroma, int count, float[] dest) {
     for (int i = 0; i < count; i++) {
-      int sum = luma[i] + chroma[i];
-      int nonNegative = sum & ~(sum >> 31);
-      dest[offset + i] = (nonNegative | ((255 - nonNegative) >> 31)) & 0xFF;
+      dest[i] = Math.min(Math.max(luma[i] + chroma[i], 0f), 255f);
     }
   }
 

@@ -53,14 +53,13 @@ class YuvToRgbConverterTest {
             {w / 2 - 1, w}}) {
           int from = range[0];
           int to = range[1];
-          int plane = to - from + 3;
-          float[] dest = new float[3 * plane];
+          float[][] dest = new float[3][to - from + 3];
           // Rows out of order, each twice: a kept chroma row must never serve the wrong row.
           for (int y : new int[] {0, 1, h - 1, h / 2, h / 2, 1, 0}) {
-            rows.read(y, from, to, dest, plane);
+            rows.read(y, from, to, dest[0], dest[1], dest[2]);
             for (int x = from; x < to; x++) {
               for (int c = 0; c < 3; c++) {
-                assertEquals(rgb[y * stride + 3 * x + c] & 0xFF, dest[c * plane + x - from],
+                assertEquals(rgb[y * stride + 3 * x + c] & 0xFF, dest[c][x - from],
                     w + "x" + h + (fullRange ? " full" : " limited") + " row " + y + " column "
                     + x + " channel " + c);
               }
