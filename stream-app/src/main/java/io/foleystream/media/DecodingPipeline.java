@@ -308,6 +308,13 @@ final class DecodingPipeline implements AutoCloseable {
         }
         continue;
       }
+      if (failure.get() != null) {
+        // Recorded before this frame was decoded (a refused caps change lets the decoder go on
+        // with the in-band header): the frame belongs to the failed input and is never handed
+        // over.
+        sample.dispose();
+        continue;
+      }
       lastProgress = System.nanoTime();
       boolean more;
       try {

@@ -25,8 +25,12 @@ final class YuvToRgbConverter {
   private static final YuvToRgbConverter FULL = new YuvToRgbConverter(true);
 
   private final int[] lumaTerm = new int[256];
-  /** {@link #lumaTerm} as floats, for the row conversion. */
+  /** The tables as floats, for the row conversion (the terms are small whole numbers). */
   private final float[] lumaTermF = new float[256];
+  private final float[] redFromVF = new float[256];
+  private final float[] greenFromUF = new float[256];
+  private final float[] greenFromVF = new float[256];
+  private final float[] blueFromUF = new float[256];
   private final int[] redFromV = new int[256];
   private final int[] greenFromU = new int[256];
   private final int[] greenFromV = new int[256];
@@ -56,6 +60,10 @@ final class YuvToRgbConverter {
       greenFromU[s] = (c * ug) >> 16;
       greenFromV[s] = (c * vg) >> 16;
       blueFromU[s] = (c * ub) >> 16;
+      redFromVF[s] = redFromV[s];
+      greenFromUF[s] = greenFromU[s];
+      greenFromVF[s] = greenFromV[s];
+      blueFromUF[s] = blueFromU[s];
     }
   }
 
@@ -147,26 +155,38 @@ final class YuvToRgbConverter {
     int uIn = layout.uOffset() + cIn;
     int vIn = layout.vOffset() + cIn;
     int x = from;
-    while (x < to) {
-      int p = x >> 1;
-      int u = yuv[uIn + p] & 0xFF;
-      int v = yuv[vIn + p] & 0xFF;
-      float r = redFromV[v];
-      float g = greenFromU[u] + greenFromV[v];
-      float b = blueFromU[u];
-      int i = x - from;
-      red[i] = r;
-      green[i] = g;
-      blue[i] = b;
-      if ((x & 1) == 0 && x + 1 < to) {
-        red[i + 1] = r;
-        green[i + 1] = g;
-        blue[i + 1] = b;
-        x += 2;
-      } else {
-        x++;
-      }
+    int i = 0;
+    if ((x & 1) != 0) {
+      chromaTerm(yuv, uIn, vIn, x >> 1, red, green, blue, i);
+      x++;
+      i++;
     }
+    for (; x + 1 < to; x += 2, i += 2) {
+      int u = yuv[uIn + (x >> 1)] & 0xFF;
+      int v = yuv[vIn + (x >> 1)] & 0xFF;
+      float r = redFromVF[v];
+      float g = greenFromUF[u] + greenFromVF[v];
+      float b = blueFromUF[u];
+      red[i] = r;
+      red[i + 1] = r;
+      green[i] = g;
+      green[i + 1] = g;
+      blue[i] = b;
+      blue[i + 1] = b;
+    }
+    if (x < to) {
+      chromaTerm(yuv, uIn, vIn, x >> 1, red, green, blue, i);
+    }
+  }
+
+  /** The chroma terms of chroma sample {@code p} of a row, for one pixel at {@code i}. */
+  private void chromaTerm(byte[] yuv, int uIn, int vIn, int p, float[] red, float[] green,
+      float[] blue, int i) {
+    int u = yuv[uIn + p] & 0xFF;
+    int v = yuv[vIn + p] & 0xFF;
+    red[i] = redFromVF[v];
+    green[i] = greenFromUF[u] + greenFromVF[v];
+    blue[i] = blueFromUF[u];
   }
 
   /**
