@@ -17,6 +17,10 @@ package io.foleystream.media;
  * Y, U and V; swscale's plain C path (other CPUs) rounds through other tables and differs by at
  * most a few steps.
  *
+ * <p>Two forms: {@link #convert} turns a whole frame into packed RGB bytes; {@link #lumaTerms},
+ * {@link #chromaTerms} and {@link #clampInto} turn one row into float R, G and B arrays for the
+ * resize ({@link I420Rows}), with the same terms and the same clamp, hence the same values.
+ *
  * <p>Immutable and thread-safe.
  */
 final class YuvToRgbConverter {
