@@ -124,25 +124,25 @@ public final class FramePreprocessor {
    * @throws IllegalArgumentException if {@code dest} is too small
    */
   public void preprocess(RgbFrame frame, float[] dest, int offset) {
+    preprocess(new RgbRows(frame), dest, offset);
+  }
+
+  /**
+   * Preprocesses one frame, read row by row, into {@code dest[offset .. offset +
+   * floatsPerFrame())}; the same result as {@link #preprocess(RgbFrame, float[], int)} on the
+   * frame's RGB.
+   *
+   * @param frame the decoded frame's rows
+   * @param dest the model tensor
+   * @param offset where this frame starts in {@code dest}
+   * @throws IllegalArgumentException if {@code dest} is too small
+   */
+  void preprocess(FrameRows frame, float[] dest, int offset) {
     if (offset < 0 || offset + floatsPerFrame() > dest.length) {
       throw new IllegalArgumentException("frame at " + offset + " does not fit in " + dest.length);
     }
     int[] g = geometry(frame.width(), frame.height());
     resizer.resize(frame, g[0], g[1], g[2], g[3], size, size, lut, dest, offset);
-  }
-
-  /**
-   * The source columns the transform reads from a frame of this size: a centre crop never
-   * reads the columns (or rows) it crops away, so a decoder that converts colour itself can
-   * skip them.
-   *
-   * @param width source width
-   * @param height source height
-   * @return {@code {from, to}}, the half-open column range
-   */
-  public int[] columnsRead(int width, int height) {
-    int[] g = geometry(width, height);
-    return resizer.columnsRead(width, height, g[0], g[1], g[2], g[3], size, size);
   }
 
   /** Resize target width and height and crop offsets x, y for a source of this size. */

@@ -31,18 +31,4 @@ public interface FrameSink {
    * @return true to go on decoding, false when no later frame is needed
    */
   boolean accept(RgbFrame frame);
-
-  /**
-   * The columns of the frame at this time that {@link #accept} will read. A decoder that
-   * converts colour itself converts only these; the other pixels of the frame it hands over are
-   * undefined.
-   *
-   * @param ptsUs the frame's presentation time, as given to {@link #decide}
-   * @param width the frame's width
-   * @param height the frame's height
-   * @return {@code {from, to}}, a half-open column range; by default every column
-   */
-  default int[] columnsNeeded(long ptsUs, int width, int height) {
-    return new int[] {0, width};
-  }
 }

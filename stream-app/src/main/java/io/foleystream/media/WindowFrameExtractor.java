@@ -24,8 +24,9 @@ import java.util.List;
  *
  * <h2>Colour</h2>
  * Frames are converted to RGB as {@link DecoderSettings#colour()} says; with {@link
- * ColourConversion#OFFICIAL} only the frames a grid point needs are converted, and a frame only
- * the Synchformer grid needs only in the columns its centre crop reads.
+ * ColourConversion#OFFICIAL} only the frames a grid point needs are converted, row by row as the
+ * resize reads them and only in the columns it reads (a frame only the Synchformer grid needs
+ * only inside its centre crop), so no whole frame is ever held in RGB.
  *
  * <h2>Memory</h2>
  * No decoded frame is kept: each frame is offered to both samplers while the decoder holds it, the
@@ -55,6 +56,8 @@ public final class WindowFrameExtractor implements AutoCloseable {
   private final ChunkDecoder decoder;
   private final FramePreprocessor clipPreprocessor = FramePreprocessor.clip();
   private final FramePreprocessor syncPreprocessor = FramePreprocessor.synchformer();
+  /** Converts the rows of the frame at hand that the preprocessors read. */
+  private final I420Rows i420Rows = new I420Rows();
   private long chunksDecoded;
   private long chunksReplayed;
 
@@ -251,12 +254,12 @@ public final class WindowFrameExtractor implements AutoCloseable {
   }
 
   /** Records the time of every frame the decoder produces, for {@link ChunkFrameTimes}. */
-  private static final class FrameTimeRecorder implements FrameSink {
-    private final FrameSink sink;
+  private static final class FrameTimeRecorder implements I420FrameSink {
+    private final WindowSink sink;
     private long[] times = new long[64];
     private int count;
 
-    FrameTimeRecorder(FrameSink sink) {
+    FrameTimeRecorder(WindowSink sink) {
       this.sink = sink;
     }
 
@@ -270,12 +273,12 @@ public final class WindowFrameExtractor implements AutoCloseable {
     }
 
     @Override
-    public int[] columnsNeeded(long ptsUs, int width, int height) {
-      return sink.columnsNeeded(ptsUs, width, height);
+    public boolean accept(RgbFrame frame) {
+      return sink.accept(frame);
     }
 
     @Override
-    public boolean accept(RgbFrame frame) {
+    public boolean accept(I420Frame frame) {
       return sink.accept(frame);
     }
 
@@ -288,7 +291,7 @@ public final class WindowFrameExtractor implements AutoCloseable {
    * Offers every decoded frame to both samplers and preprocesses the points it serves; a frame
    * replayed from its remembered time serves its points without pixels.
    */
-  private final class WindowSink implements FrameSink {
+  private final class WindowSink implements I420FrameSink {
     private final FrameSampler clipSampler;
     private final FrameSampler syncSampler;
     private final SampledFrames clip;
@@ -325,16 +328,17 @@ public final class WindowFrameExtractor implements AutoCloseable {
           ? Decision.TAKE : Decision.SKIP;
     }
 
-    /** A frame only the Synchformer grid needs is read only inside its centre crop. */
     @Override
-    public int[] columnsNeeded(long ptsUs, int width, int height) {
-      return clipSampler.pointsServedBy(ptsUs) > 0 ? new int[] {0, width}
-          : syncPreprocessor.columnsRead(width, height);
+    public boolean accept(RgbFrame frame) {
+      return accept(new RgbRows(frame), frame.ptsUs());
     }
 
     @Override
-    public boolean accept(RgbFrame frame) {
-      long pts = frame.ptsUs();
+    public boolean accept(I420Frame frame) {
+      return accept(i420Rows.of(frame), frame.ptsUs());
+    }
+
+    private boolean accept(FrameRows frame, long pts) {
       boolean clipKnown = known != null && known.clipFrameKnown(pts);
       serve(clipSampler, clipKnown ? null : clipPreprocessor, clip, clipChunk, clipUnprepared,
           frame, pts);
@@ -365,7 +369,7 @@ public final class WindowFrameExtractor implements AutoCloseable {
 
     /** Serves the grid points a frame covers; without a preprocessor it records the PTS only. */
     private void serve(FrameSampler sampler, FramePreprocessor preprocessor,
-        SampledFrames out, int[] servedBy, BitSet unprepared, RgbFrame frame, long pts) {
+        SampledFrames out, int[] servedBy, BitSet unprepared, FrameRows frame, long pts) {
       int n = sampler.pointsServedBy(pts);
       if (n == 0) {
         return;

@@ -17,6 +17,10 @@ package io.foleystream.media;
  * Y, U and V; swscale's plain C path (other CPUs) rounds through other tables and differs by at
  * most a few steps.
  *
+ * <p>Two forms: {@link #convert} turns a whole frame into packed RGB bytes; {@link #lumaTerms},
+ * {@link #chromaTerms} and {@link #clampInto} turn one row into float R, G and B arrays for the
+ * resize ({@link I420Rows}), with the same terms and the same clamp, hence the same values.
+ *
  * <p>Immutable and thread-safe.
  */
 final class YuvToRgbConverter {
@@ -25,6 +29,12 @@ final class YuvToRgbConverter {
   private static final YuvToRgbConverter FULL = new YuvToRgbConverter(true);
 
   private final int[] lumaTerm = new int[256];
+  /** The tables as floats, for the row conversion (the terms are small whole numbers). */
+  private final float[] lumaTermF = new float[256];
+  private final float[] redFromVF = new float[256];
+  private final float[] greenFromUF = new float[256];
+  private final float[] greenFromVF = new float[256];
+  private final float[] blueFromUF = new float[256];
   private final int[] redFromV = new int[256];
   private final int[] greenFromU = new int[256];
   private final int[] greenFromV = new int[256];
@@ -48,11 +58,16 @@ final class YuvToRgbConverter {
     int ub = fullRange ? 14516 : 16525;
     for (int s = 0; s < 256; s++) {
       lumaTerm[s] = (8 * (s - lumaOffset) * lumaCoeff) >> 16;
+      lumaTermF[s] = lumaTerm[s];
       int c = 8 * (s - 128);
       redFromV[s] = (c * vr) >> 16;
       greenFromU[s] = (c * ug) >> 16;
       greenFromV[s] = (c * vg) >> 16;
       blueFromU[s] = (c * ub) >> 16;
+      redFromVF[s] = redFromV[s];
+      greenFromUF[s] = greenFromU[s];
+      greenFromVF[s] = greenFromV[s];
+      blueFromUF[s] = blueFromU[s];
     }
   }
 
@@ -73,26 +88,17 @@ final class YuvToRgbConverter {
    * @param layout where the planes are
    * @param rgb destination, {@code rgbStride * height} bytes or more
    * @param rgbStride bytes from one RGB row to the next
-   * @param fromColumn first column to convert
-   * @param toColumn one past the last column to convert; columns outside the range are left as
-   *     they are
    */
-  void convert(byte[] yuv, I420Layout layout, byte[] rgb, int rgbStride, int fromColumn,
-      int toColumn) {
-    if (fromColumn < 0 || toColumn > layout.width() || fromColumn >= toColumn) {
-      throw new IllegalArgumentException("columns [" + fromColumn + ", " + toColumn
-          + ") of a frame " + layout.width() + " wide");
-    }
-    int width = toColumn;
-    int firstPair = fromColumn >> 1;
+  void convert(byte[] yuv, I420Layout layout, byte[] rgb, int rgbStride) {
+    int width = layout.width();
     int pairs = width >> 1;
     for (int row = 0; row < layout.height(); row++) {
-      int yIn = row * layout.yStride() + 2 * firstPair;
+      int yIn = row * layout.yStride();
       int cIn = (row >> 1) * layout.chromaStride();
       int uIn = layout.uOffset() + cIn;
       int vIn = layout.vOffset() + cIn;
-      int out = row * rgbStride + 6 * firstPair;
-      for (int p = firstPair; p < pairs; p++) {
+      int out = row * rgbStride;
+      for (int p = 0; p < pairs; p++) {
         int u = yuv[uIn + p] & 0xFF;
         int v = yuv[vIn + p] & 0xFF;
         int r = redFromV[v];
@@ -117,6 +123,90 @@ final class YuvToRgbConverter {
         rgb[out + 1] = clamp(y0 + greenFromU[u] + greenFromV[v]);
         rgb[out + 2] = clamp(y0 + blueFromU[u]);
       }
+    }
+  }
+
+  /**
+   * The luma terms of {@code count} consecutive luma samples.
+   *
+   * @param yuv the frame's planes
+   * @param offset where the first sample is
+   * @param count how many samples
+   * @param dest receives the terms from index 0
+   */
+  void lumaTerms(byte[] yuv, int offset, int count, float[] dest) {
+    for (int i = 0; i < count; i++) {
+      dest[i] = lumaTermF[yuv[offset + i] & 0xFF];
+    }
+  }
+
+  /**
+   * The chroma terms of pixel columns {@code [from, to)} of the luma rows that chroma row {@code
+   * chromaRow} serves: each chroma sample's terms written for both pixels of its pair.
+   *
+   * @param yuv the frame's planes
+   * @param layout where the planes are
+   * @param chromaRow the chroma row (luma row / 2)
+   * @param from first pixel column
+   * @param to one past the last pixel column
+   * @param red receives the red terms from index 0
+   * @param green receives the green terms (from U and V)
+   * @param blue receives the blue terms
+   */
+  void chromaTerms(byte[] yuv, I420Layout layout, int chromaRow, int from, int to, float[] red,
+      float[] green, float[] blue) {
+    int cIn = chromaRow * layout.chromaStride();
+    int uIn = layout.uOffset() + cIn;
+    int vIn = layout.vOffset() + cIn;
+    int x = from;
+    int i = 0;
+    if ((x & 1) != 0) {
+      chromaTerm(yuv, uIn, vIn, x >> 1, red, green, blue, i);
+      x++;
+      i++;
+    }
+    for (; x + 1 < to; x += 2, i += 2) {
+      int u = yuv[uIn + (x >> 1)] & 0xFF;
+      int v = yuv[vIn + (x >> 1)] & 0xFF;
+      float r = redFromVF[v];
+      float g = greenFromUF[u] + greenFromVF[v];
+      float b = blueFromUF[u];
+      red[i] = r;
+      red[i + 1] = r;
+      green[i] = g;
+      green[i + 1] = g;
+      blue[i] = b;
+      blue[i + 1] = b;
+    }
+    if (x < to) {
+      chromaTerm(yuv, uIn, vIn, x >> 1, red, green, blue, i);
+    }
+  }
+
+  /** The chroma terms of chroma sample {@code p} of a row, for one pixel at {@code i}. */
+  private void chromaTerm(byte[] yuv, int uIn, int vIn, int p, float[] red, float[] green,
+      float[] blue, int i) {
+    int u = yuv[uIn + p] & 0xFF;
+    int v = yuv[vIn + p] & 0xFF;
+    red[i] = redFromVF[v];
+    green[i] = greenFromUF[u] + greenFromVF[v];
+    blue[i] = blueFromUF[u];
+  }
+
+  /**
+   * {@code dest[i] = clamp(luma[i] + chroma[i], 0, 255)} for {@code i < count}: one channel of a
+   * row. The terms are whole numbers, so float arithmetic is exact here; in float, and with
+   * every array indexed alike, the JIT turns the loop into vector instructions (it keeps
+   * int-to-float conversions, table lookups and offset indices scalar).
+   *
+   * @param luma luma terms
+   * @param chroma the channel's chroma terms
+   * @param count how many pixels
+   * @param dest receives the channel's 8-bit values as floats
+   */
+  static void clampInto(float[] luma, float[] chroma, int count, float[] dest) {
+    for (int i = 0; i < count; i++) {
+      dest[i] = Math.min(Math.max(luma[i] + chroma[i], 0f), 255f);
     }
   }
 

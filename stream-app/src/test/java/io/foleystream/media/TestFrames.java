@@ -26,6 +26,18 @@ final class TestFrames {
     return new RgbFrame(0, width, height, stride, pixels);
   }
 
+  /** The same busy frame as {@link #busyFrame}, in I420 as a decoder hands it over. */
+  static I420Frame busyI420Frame(Path dir, int width, int height) throws Exception {
+    Path raw = dir.resolve("frame-" + width + "x" + height + ".yuv");
+    String size = "video/x-raw,width=" + width + ",height=" + height;
+    run("gst-launch-1.0", "-q", "compositor", "name=m", "sink_1::alpha=0.3", "!", size, "!",
+        "timeoverlay", "font-desc=Sans " + Math.max(12, height / 20), "!", "videoconvert", "!",
+        "video/x-raw,format=I420", "!", "filesink", "location=" + raw,
+        "videotestsrc", "num-buffers=1", "pattern=smpte", "!", size, "!", "m.",
+        "videotestsrc", "num-buffers=1", "pattern=snow", "!", size, "!", "m.");
+    return new I420Frame(0, I420Layout.of(width, height), Files.readAllBytes(raw), false);
+  }
+
   /** Runs a command, failing with its output if it does not exit 0 within two minutes. */
   static void run(String... command) throws Exception {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

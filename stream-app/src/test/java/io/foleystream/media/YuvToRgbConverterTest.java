@@ -2,15 +2,15 @@ package io.foleystream.media;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fixed points of swscale's BT.601 conversion, and the column range. Bit-exactness against
- * FFmpeg itself is {@link OfficialColourParityTest}'s job.
+ * Fixed points of swscale's BT.601 conversion, and rows converted on demand against the whole
+ * frame's conversion. Bit-exactness against FFmpeg itself is {@link OfficialColourParityTest}'s
+ * job.
  */
 class YuvToRgbConverterTest {
 
@@ -36,32 +36,38 @@ class YuvToRgbConverterTest {
   }
 
   @Test
-  void aColumnRangeConvertsExactlyThoseColumns() {
-    int w = 38;
-    int h = 6;
-    I420Layout layout = I420Layout.of(w, h);
-    byte[] yuv = new byte[layout.size()];
-    new Random(7).nextBytes(yuv);
-    int stride = (w * 3 + 3) & ~3;
-    byte[] full = new byte[stride * h];
-    YuvToRgbConverter.forRange(false).convert(yuv, layout, full, stride, 0, w);
-    byte[] part = new byte[stride * h];
-    Arrays.fill(part, (byte) 7);
-    YuvToRgbConverter.forRange(false).convert(yuv, layout, part, stride, 10, 27);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        for (int c = 0; c < 3; c++) {
-          int i = y * stride + 3 * x + c;
-          if (x >= 10 && x < 27) {
-            assertEquals(full[i], part[i], "pixel " + x + "," + y);
-          } else if (x < 10 || x > 27) {
-            assertEquals(7, part[i], "pixel " + x + "," + y + " outside the range");
+  void rowsReadInAnyColumnRangeEqualTheWholeFrameConversion() {
+    Random random = new Random(7);
+    for (int[] size : new int[][] {{38, 6}, {37, 7}, {2, 2}, {65, 33}}) {
+      for (boolean fullRange : new boolean[] {false, true}) {
+        int w = size[0];
+        int h = size[1];
+        I420Layout layout = I420Layout.of(w, h);
+        byte[] yuv = new byte[layout.size()];
+        random.nextBytes(yuv);
+        int stride = (w * 3 + 3) & ~3;
+        byte[] rgb = new byte[stride * h];
+        YuvToRgbConverter.forRange(fullRange).convert(yuv, layout, rgb, stride);
+        I420Rows rows = new I420Rows().of(new I420Frame(0, layout, yuv, fullRange));
+        for (int[] range : new int[][] {{0, w}, {1, w}, {0, w - 1}, {w / 3, w / 3 + 1},
+            {w / 2 - 1, w}}) {
+          int from = range[0];
+          int to = range[1];
+          float[][] dest = new float[3][to - from + 3];
+          // Rows out of order, each twice: a kept chroma row must never serve the wrong row.
+          for (int y : new int[] {0, 1, h - 1, h / 2, h / 2, 1, 0}) {
+            rows.read(y, from, to, dest[0], dest[1], dest[2]);
+            for (int x = from; x < to; x++) {
+              for (int c = 0; c < 3; c++) {
+                assertEquals(rgb[y * stride + 3 * x + c] & 0xFF, dest[c][x - from],
+                    w + "x" + h + (fullRange ? " full" : " limited") + " row " + y + " column "
+                    + x + " channel " + c);
+              }
+            }
           }
         }
       }
     }
-    assertThrows(IllegalArgumentException.class, () -> YuvToRgbConverter.forRange(false)
-        .convert(yuv, layout, part, stride, 0, w + 1));
   }
 
   private static int[] convertOne(boolean fullRange, int y, int u, int v) {
@@ -71,7 +77,7 @@ class YuvToRgbConverterTest {
     Arrays.fill(yuv, layout.uOffset(), layout.vOffset(), (byte) u);
     Arrays.fill(yuv, layout.vOffset(), layout.size(), (byte) v);
     byte[] rgb = new byte[2 * 12];
-    YuvToRgbConverter.forRange(fullRange).convert(yuv, layout, rgb, 12, 0, 2);
+    YuvToRgbConverter.forRange(fullRange).convert(yuv, layout, rgb, 12);
     return new int[] {rgb[0] & 0xFF, rgb[1] & 0xFF, rgb[2] & 0xFF};
   }
 }
