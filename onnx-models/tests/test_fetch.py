@@ -56,12 +56,14 @@ class _Server:
                 if name in server.drop_once:
                     server.drop_once.discard(name)
                     payload = payload[:len(payload) // 2]
-                    self.wfile.write(payload)
+                    # Counted before writing: the client may finish reading (and the test
+                    # assert) before this thread runs another line after the write.
                     server.bytes_sent += len(payload)
+                    self.wfile.write(payload)
                     self.close_connection = True
                     return
-                self.wfile.write(payload)
                 server.bytes_sent += len(payload)
+                self.wfile.write(payload)
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"

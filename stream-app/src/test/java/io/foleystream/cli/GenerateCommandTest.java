@@ -87,7 +87,7 @@ class GenerateCommandTest {
     long samples = Math.round(8.0 * 16000);
     assertArrayEquals(new long[] {samples}, audio.shape());
     assertTrue(result.err().contains("sessions: {clip_text=CPU, conditions=CPU, velocity=CPU, "
-        + "decoder=CPU}"), result.err());
+        + "vae_decoder=CPU, vocoder=CPU}"), result.err());
     for (String stage : new String[] {"load models", "text features", "conditions", "sampling",
         "decoding", "write output", "x real time", "peak RSS"}) {
       assertTrue(result.err().contains(stage), stage + " missing from:\n" + result.err());
