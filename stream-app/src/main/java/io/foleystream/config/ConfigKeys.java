@@ -209,6 +209,11 @@ public final class ConfigKeys {
   public static final Key MEDIA_DECODER = key("foleystream.media.decoder", "auto",
       "H.264/H.265 decoder: auto (nvh264dec/nvh265dec where present, else libav), libav or"
           + " nvcodec.");
+  /** Threads of a software video decoder. */
+  public static final Key MEDIA_DECODER_THREADS = key("foleystream.media.decoder.threads", "auto",
+      "Threads of a libav video decoder: auto (one up to 1920x1088, the least CPU per window;"
+          + " libav's choice above), libav (libav's frame threading for every source: a chunk"
+          + " decodes sooner on an idle many-core host, at more CPU) or a positive number.");
   /** HTTP port of metrics and health. */
   public static final Key HTTP_PORT = key("foleystream.http.port", "8080",
       "Port of the metrics and health endpoints (0: any free port, -1: none).");

@@ -1,5 +1,6 @@
 package io.foleystream.media;
 
+import io.foleystream.config.ConfigException;
 import io.foleystream.config.ConfigKeys;
 import io.foleystream.config.FoleystreamConfig;
 
@@ -25,10 +26,11 @@ import io.foleystream.config.FoleystreamConfig;
  * @param colour how YUV becomes RGB
  * @param grid how grid times are computed
  * @param decoder which H.264 / H.265 decoder is used
+ * @param threads how many threads a libav decoder gets
  */
 public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, long maxSourcePixels,
     int maxFramesPerChunk, long maxChunkBytes, long stallTimeoutMs, long timingToleranceUs, ColourConversion colour,
-    GridRule grid, DecoderChoice decoder) {
+    GridRule grid, DecoderChoice decoder, DecoderThreads threads) {
 
   /**
    * The largest picture H.264 and H.265 allow at any level (level 6.2: 139,264 macroblocks of
@@ -49,8 +51,9 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, long maxSou
           + maxFrameHeight + ", " + maxSourcePixels + " source pixels, " + maxFramesPerChunk + " frames, " + maxChunkBytes + " bytes, "
           + stallTimeoutMs + " ms, " + timingToleranceUs + " us");
     }
-    if (colour == null || grid == null || decoder == null) {
-      throw new IllegalArgumentException("colour conversion, grid rule and decoder are required");
+    if (colour == null || grid == null || decoder == null || threads == null) {
+      throw new IllegalArgumentException("colour conversion, grid rule, decoder and decoder"
+          + " threads are required");
     }
   }
 
@@ -69,7 +72,7 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, long maxSou
       long maxChunkBytes, long stallTimeoutMs, long timingToleranceUs) {
     this(maxFrameWidth, maxFrameHeight, DEFAULT_MAX_SOURCE_PIXELS, maxFramesPerChunk,
         maxChunkBytes, stallTimeoutMs, timingToleranceUs, ColourConversion.OFFICIAL,
-        GridRule.EXACT, DecoderChoice.AUTO);
+        GridRule.EXACT, DecoderChoice.AUTO, DecoderThreads.AUTO);
   }
 
   /**
@@ -86,7 +89,8 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, long maxSou
 
   /**
    * The defaults with the choices of {@link ConfigKeys#MEDIA_COLOUR}, {@link
-   * ConfigKeys#MEDIA_GRID} and {@link ConfigKeys#MEDIA_DECODER}.
+   * ConfigKeys#MEDIA_GRID}, {@link ConfigKeys#MEDIA_DECODER} and {@link
+   * ConfigKeys#MEDIA_DECODER_THREADS}.
    *
    * @param config the configuration
    * @return the settings
@@ -96,7 +100,8 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, long maxSou
     return defaults()
         .withColour(config.enumValue(ConfigKeys.MEDIA_COLOUR, ColourConversion.class))
         .withGrid(config.enumValue(ConfigKeys.MEDIA_GRID, GridRule.class))
-        .withDecoder(config.enumValue(ConfigKeys.MEDIA_DECODER, DecoderChoice.class));
+        .withDecoder(config.enumValue(ConfigKeys.MEDIA_DECODER, DecoderChoice.class))
+        .withThreads(threads(config));
   }
 
   /**
@@ -107,7 +112,8 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, long maxSou
    */
   public DecoderSettings withColour(ColourConversion value) {
     return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxSourcePixels, maxFramesPerChunk,
-        maxChunkBytes, stallTimeoutMs, timingToleranceUs, value, grid, decoder);
+        maxChunkBytes, stallTimeoutMs, timingToleranceUs, value, grid, decoder,
+        threads);
   }
 
   /**
@@ -118,7 +124,8 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, long maxSou
    */
   public DecoderSettings withGrid(GridRule value) {
     return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxSourcePixels, maxFramesPerChunk,
-        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, value, decoder);
+        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, value, decoder,
+        threads);
   }
 
   /**
@@ -129,7 +136,19 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, long maxSou
    */
   public DecoderSettings withDecoder(DecoderChoice value) {
     return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxSourcePixels, maxFramesPerChunk,
-        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, grid, value);
+        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, grid, value,
+        threads);
+  }
+
+  /**
+   * A copy with another number of libav decoder threads.
+   *
+   * @param value the choice
+   * @return the copy
+   */
+  public DecoderSettings withThreads(DecoderThreads value) {
+    return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxSourcePixels, maxFramesPerChunk,
+        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, grid, decoder, value);
   }
 
   /**
@@ -140,7 +159,8 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, long maxSou
    */
   public DecoderSettings withMaxSourcePixels(long value) {
     return new DecoderSettings(maxFrameWidth, maxFrameHeight, value, maxFramesPerChunk,
-        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, grid, decoder);
+        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, grid, decoder,
+        threads);
   }
 
   /**
@@ -150,6 +170,17 @@ public record DecoderSettings(int maxFrameWidth, int maxFrameHeight, long maxSou
    */
   DecoderSettings withoutFrameLimit() {
     return new DecoderSettings(maxFrameWidth, maxFrameHeight, maxSourcePixels, Integer.MAX_VALUE,
-        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, grid, decoder);
+        maxChunkBytes, stallTimeoutMs, timingToleranceUs, colour, grid, decoder,
+        threads);
+  }
+
+  private static DecoderThreads threads(FoleystreamConfig config) {
+    String value = config.string(ConfigKeys.MEDIA_DECODER_THREADS);
+    try {
+      return DecoderThreads.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ConfigKeys.MEDIA_DECODER_THREADS.name()
+          + ": " + e.getMessage(), e);
+    }
   }
 }

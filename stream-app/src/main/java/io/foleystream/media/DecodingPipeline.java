@@ -57,15 +57,6 @@ final class DecodingPipeline implements AutoCloseable {
   private static final String CAPS_EVENT = "GstEventCaps";
   /** FFmpeg's decoders in GStreamer (avdec_h264, avdec_h265, ...). */
   private static final String LIBAV_DECODER_PREFIX = "avdec_";
-  /**
-   * Sources up to this size (1080p) are decoded by one libav thread. One thread decodes 1080p
-   * H.264 several times faster than real time, and costs less CPU than libav's automatic frame
-   * threading (one thread per core plus one), whose threads hand frames to each other and start
-   * anew with every chunk: 0.5 to 0.6 CPU s less per 8 s window of 1080p30 from 2 s chunks. The
-   * decoder still runs beside the thread that preprocesses, so the wall time does not suffer.
-   * Larger sources keep the automatic threads, which a 4K stream needs to keep up.
-   */
-  private static final long SINGLE_THREAD_MAX_PIXELS = 1920L * 1088;
 
   private final DecoderSettings settings;
   private final SourceSizeLimit sourceLimit;
@@ -154,15 +145,11 @@ final class DecodingPipeline implements AutoCloseable {
         ? (long) s.getInteger("width") * s.getInteger("height") : 0;
   }
 
-  /**
-   * decodebin's element-added: a libav decoder for a source of at most {@link
-   * #SINGLE_THREAD_MAX_PIXELS} gets one thread.
-   */
+  /** decodebin's element-added: a libav decoder gets the threads the settings give its source. */
   private void limitLibavThreads(Element element) {
-    long pixels = libavSourcePixels;
-    if (element.getFactory().getName().startsWith(LIBAV_DECODER_PREFIX) && pixels > 0
-        && pixels <= SINGLE_THREAD_MAX_PIXELS) {
-      element.set("max-threads", 1);
+    int threads = settings.threads().maxThreadsFor(libavSourcePixels);
+    if (element.getFactory().getName().startsWith(LIBAV_DECODER_PREFIX) && threads > 0) {
+      element.set("max-threads", threads);
     }
   }
 

@@ -396,7 +396,7 @@ public final class FoleystreamApp implements AutoCloseable {
           config.intValue(ConfigKeys.DECODER_MAX_FRAMES),
           config.longValue(ConfigKeys.DECODER_MAX_BYTES),
           config.longValue(ConfigKeys.DECODER_STALL_TIMEOUT_MS), media.timingToleranceUs(),
-          media.colour(), media.grid(), media.decoder());
+          media.colour(), media.grid(), media.decoder(), media.threads());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage(), e);
     }

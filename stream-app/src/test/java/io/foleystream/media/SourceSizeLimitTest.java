@@ -147,7 +147,7 @@ class SourceSizeLimitTest {
     int cap = WIDTH / 2;
     DecoderSettings scaled = new DecoderSettings(cap, cap, (long) WIDTH * HEIGHT,
         d.maxFramesPerChunk(), d.maxChunkBytes(), d.stallTimeoutMs(), d.timingToleranceUs(),
-        d.colour(), d.grid(), d.decoder());
+        d.colour(), d.grid(), d.decoder(), d.threads());
     try (ChunkDecoder decoder = new ChunkDecoder(scaled)) {
       CountingSink sink = new CountingSink();
       decoder.decode(clips.get(0).large(), sink);
