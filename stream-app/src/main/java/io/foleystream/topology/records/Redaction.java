@@ -19,8 +19,9 @@ public final class Redaction {
   private static final Pattern JAAS_OPTION = Pattern.compile(
       "(?i)\\b(password|username|token|secret|credentials?|key)\\s*=\\s*(\"[^\"]*\"|'[^']*'|[^\\s;,\"']+)");
   private static final Pattern SECRET_SETTING = Pattern.compile(
-      "(?i)\\b([a-z0-9_.-]*(?:password|secret|jaas\\.config|user\\.info|credentials?|token"
-          + "|api\\.?key)[a-z0-9_.-]*)(\\s*[=:]\\s*)([^\\r\\n]*?)(?=$|[\\r\\n,}]|\\s+[a-z0-9_.-]+\\s*[=:])");
+      "(?i)\\b([a-z0-9_.-]*(?:password|secret|jaas\\.config|user\\.info|credentials?"
+          // "token" but not "tokens": a count of text tokens is not a secret.
+          + "|token(?![a-z])|api\\.?key)[a-z0-9_.-]*)(\\s*[=:]\\s*)([^\\r\\n]*?)(?=$|[\\r\\n,}]|\\s+[a-z0-9_.-]+\\s*[=:])");
 
   private Redaction() {}
 

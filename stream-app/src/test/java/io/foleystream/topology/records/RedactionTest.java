@@ -48,6 +48,12 @@ class RedactionTest {
     String plain = "chunk 3 of stream cam: HTTP 503 from https://cdn.example.com/x.ts";
     assertEquals(plain, Redaction.redact(plain));
     assertNull(Redaction.redact(null));
+    String counts = "clip_text: tokens: 77, tokens=77";
+    assertEquals(counts, Redaction.redact(counts));
+    for (String setting : List.of("access_token=" + SECRET, "auth.token: " + SECRET)) {
+      String s = Redaction.redact(setting);
+      assertFalse(s.contains(SECRET), s);
+    }
     assertTrue(Redaction.isSecretSetting("sasl.jaas.config"));
     assertTrue(Redaction.isSecretSetting("basic.auth.user.info"));
     assertFalse(Redaction.isSecretSetting("bootstrap.servers"));
