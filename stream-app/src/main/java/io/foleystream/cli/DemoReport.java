@@ -75,7 +75,7 @@ final class DemoReport {
       out.append(String.format(Locale.ROOT, "  %-24s %9.1f %9.1f%n", stage.tag(),
           timer.mean(TimeUnit.MILLISECONDS), timer.max(TimeUnit.MILLISECONDS)));
     }
-    double windowSeconds = set.manifest().durationS() * windows.size();
+    double windowSeconds = metrics.windowAudioSeconds();
     double generationSeconds = metrics.generationCalls().totalTime(TimeUnit.SECONDS);
     out.append(String.format(Locale.ROOT, "%nspeed: model %.2f x real time (%.0f s of window"
         + " audio in %.1f s of engine calls); pipeline %.2f x real time (%.1f s of published"

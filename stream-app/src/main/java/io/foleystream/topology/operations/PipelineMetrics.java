@@ -66,6 +66,7 @@ public final class PipelineMetrics {
   private final Counter windowsGenerated;
   private final Counter streamsDeleted;
   private final Counter tailsDeleted;
+  private final Counter windowAudio;
   private final DistributionSummary batchWindows;
   private final Timer generationCalls;
   private final AtomicLong realTimeFactorMilli = new AtomicLong();
@@ -87,6 +88,10 @@ public final class PipelineMetrics {
     this.tailsDeleted = Counter.builder("foleystream.generator.states.deleted")
         .description("Streams whose generator state was deleted after their retention without"
             + " a window (idle streams that never sent an end of stream)").register(registry);
+    this.windowAudio = Counter.builder("foleystream.generation.window.audio")
+        .baseUnit("seconds").description("Seconds of window audio generated (a window's own"
+            + " length: a live stream's ramp-up and a last partial window are shorter)")
+        .register(registry);
     this.batchWindows = DistributionSummary.builder("foleystream.generation.batch.windows")
         .description("Windows per generation call").register(registry);
     this.generationCalls = Timer.builder("foleystream.generation.calls")
@@ -157,6 +162,15 @@ public final class PipelineMetrics {
   }
 
   /**
+   * The seconds of window audio generated so far.
+   *
+   * @return the sum of the windows' own lengths
+   */
+  public double windowAudioSeconds() {
+    return windowAudio.count();
+  }
+
+  /**
    * Records a generated batch.
    *
    * @param windows windows in it
@@ -165,6 +179,7 @@ public final class PipelineMetrics {
    */
   public void batch(int windows, double audioSeconds, long wallNanos) {
     batchWindows.record(windows);
+    windowAudio.increment(audioSeconds);
     if (wallNanos > 0) {
       realTimeFactorMilli.set(Math.round(audioSeconds * 1e12 / wallNanos));
     }

@@ -64,9 +64,10 @@ class LastPartialWindowTest {
         .setGeneration(new GenerationSettings("rain", "", 42L, 2, 4.5, null, false))
         .setChunks(chunks).setCoveredMicros(covered)
         .setCompletion(WindowCompletion.END_OF_STREAM).setGapPolicy(GapPolicy.NONE).build();
+    PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
     WindowBatchGenerator generator = new WindowBatchGenerator(engine, featurizer,
         new AudioChunker(SampleEncoding.PCM_F32LE, 0, 0, engine.samplesPerLatentFrame()),
-        new PipelineMetrics(new SimpleMeterRegistry()));
+        metrics);
 
     GenerationStep.Outcome outcome = generator.generate(List.of(task), t -> null, t -> false)
         .get(0);
@@ -83,5 +84,7 @@ class LastPartialWindowTest {
         "the stream's samples up to its end");
     assertArrayEquals(Arrays.copyOf(expected, published.length), published,
         "the engine's bits at that duration");
+    assertEquals(seconds, metrics.windowAudioSeconds(), 1e-9,
+        "the window counts its own length, not the set's");
   }
 }
