@@ -178,9 +178,9 @@ public final class ConfigKeys {
       "Most windows generated in one call.");
   /** Engine warm-up at start. */
   public static final Key WARM_UP = key("foleystream.generation.warm.up", "true",
-      "Run every graph once at start, at each window duration the streams begin with, before"
-          + " the generator reads windows, so a stream's first windows do not pay the first-run"
-          + " costs.");
+      "Run every graph once at start, at each window duration the streams begin with, and the"
+          + " frame preprocessing over a few synthetic frames, before the generator reads"
+          + " windows, so a stream's first windows do not pay the first-run costs.");
   /** Media work ahead of generation. */
   public static final Key PREFETCH = key("foleystream.generation.prefetch", "true",
       "Decode and featurize the windows that come next while a batch is generated (up to two"

@@ -12,6 +12,7 @@ import io.foleystream.inference.ProviderChoice;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.media.ChunkDecoder;
 import io.foleystream.media.DecoderSettings;
+import io.foleystream.media.FramePreprocessor;
 import io.foleystream.media.MediaException;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.DeadLetter;
@@ -109,6 +110,8 @@ import org.slf4j.LoggerFactory;
 public final class FoleystreamApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FoleystreamApp.class);
+  /** Synthetic frames per branch that warm up the frame preprocessing's compiled code. */
+  private static final int WARM_UP_FRAMES = 8;
   /** Application id when the configuration sets none. */
   public static final String DEFAULT_APPLICATION_ID = "foleystream";
   /** Largest failed record value that a dead letter repeats inline (larger ones by reference). */
@@ -420,6 +423,7 @@ public final class FoleystreamApp implements AutoCloseable {
       long nanos = EngineWarmUp.run(engine, durations);
       try {
         ChunkDecoder.warmUp();
+        FramePreprocessor.warmUp(WARM_UP_FRAMES);
       } catch (MediaException e) {
         throw new ConfigException("GStreamer cannot decode video: " + e.getMessage(), e);
       }

@@ -234,4 +234,21 @@ class FramePreprocessorTest {
     assertThrows(IllegalArgumentException.class, () -> sync.preprocess(solid(64, 64, 0, 0, 0),
         new float[2 * sync.floatsPerFrame()], -1));
   }
+
+  @Test
+  void warmingUpLeavesTheOutputBitForBit() {
+    I420Layout layout = I420Layout.of(320, 180);
+    byte[] data = new byte[layout.size()];
+    new java.util.Random(5).nextBytes(data);
+    I420Frame frame = new I420Frame(0, layout, data, false);
+    for (FramePreprocessor branch : new FramePreprocessor[] {FramePreprocessor.clip(),
+        FramePreprocessor.synchformer()}) {
+      float[] before = new float[branch.floatsPerFrame()];
+      branch.preprocess(new I420Rows().of(frame), before, 0);
+      FramePreprocessor.warmUp(8);
+      float[] after = new float[branch.floatsPerFrame()];
+      branch.preprocess(new I420Rows().of(frame), after, 0);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(before, after);
+    }
+  }
 }
