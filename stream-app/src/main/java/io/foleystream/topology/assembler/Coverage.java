@@ -39,17 +39,15 @@ final class Coverage {
     sorted.sort(Comparator.comparingLong(Span::start));
     List<PtsRange> gaps = new ArrayList<>();
     long cursor = from;
+    // Clamped to the range, a span ending at or before the cursor opens no gap and moves
+    // nothing, and one starting at or after the range's end closes the gap up to it: no span
+    // needs skipping.
     for (Span span : sorted) {
-      if (span.end() <= cursor || span.start() >= to) {
-        continue;
-      }
-      if (span.start() - cursor > toleranceMicros) {
-        gaps.add(new PtsRange(cursor, span.start()));
+      long start = Math.min(span.start(), to);
+      if (start - cursor > toleranceMicros) {
+        gaps.add(new PtsRange(cursor, start));
       }
       cursor = Math.max(cursor, Math.min(span.end(), to));
-      if (cursor >= to) {
-        break;
-      }
     }
     if (to - cursor > toleranceMicros) {
       gaps.add(new PtsRange(cursor, to));
