@@ -300,19 +300,18 @@ public final class AudioChunker {
     cuts.add(region.startSamples());
     cuts.add(region.endSamples());
     for (VideoChunk chunk : task.getChunks()) {
-      addInside(cuts, timeline.sampleAtOrAfter(chunk.getPtsStartMicros()), region);
-      addInside(cuts, timeline.sampleAtOrAfter(chunk.getPtsStartMicros()
-          + chunk.getDurationMicros()), region);
+      cuts.add(clamp(timeline.sampleAtOrAfter(chunk.getPtsStartMicros()), region));
+      cuts.add(clamp(timeline.sampleAtOrAfter(chunk.getPtsStartMicros()
+          + chunk.getDurationMicros()), region));
     }
     List<Long> points = new ArrayList<>(cuts);
     List<AudioChunk> out = new ArrayList<>();
+    // The cuts are distinct and in order: every pair of neighbours holds samples.
     for (int i = 0; i + 1 < points.size(); i++) {
       int from = (int) (points.get(i) - region.startSamples());
       int to = (int) (points.get(i + 1) - region.startSamples());
-      if (to > from) {
-        out.add(chunk(task, out.size(), timeline.micros(points.get(i)), published, from, to,
-            sampleRate, parameters, generatedAt));
-      }
+      out.add(chunk(task, out.size(), timeline.micros(points.get(i)), published, from, to,
+          sampleRate, parameters, generatedAt));
     }
     for (AudioChunk chunk : out) {
       chunk.setChunkCount(out.size());
@@ -398,10 +397,12 @@ public final class AudioChunker {
     return out;
   }
 
-  private static void addInside(TreeSet<Long> cuts, long sample, StreamTimeline.Region region) {
-    if (sample > region.startSamples() && sample < region.endSamples()) {
-      cuts.add(sample);
-    }
+  /**
+   * A chunk boundary as a cut of the region: one outside it becomes the region's own start or
+   * end, which the cuts hold already.
+   */
+  private static long clamp(long sample, StreamTimeline.Region region) {
+    return Math.max(region.startSamples(), Math.min(region.endSamples(), sample));
   }
 
   private static ByteBuffer encodeFloats(float[] samples, int from, int to) {

@@ -13,6 +13,7 @@ import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.StreamState;
 import io.foleystream.schemas.VideoChunk;
 import io.foleystream.schemas.WindowCompletion;
+import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.records.TimelineBounds;
 import java.nio.ByteBuffer;
@@ -39,8 +40,11 @@ class StreamAssemblerTest {
   }
 
   private StreamAssembler assembler(long idleTimeoutMillis) {
-    AssemblerSettings settings = new AssemblerSettings(8 * S, 8 * S, 2 * S,
-        GapPolicy.NEAREST_FRAME, idleTimeoutMillis, "", "", 42, 25, 4.5);
+    return assembler(new AssemblerSettings(8 * S, 8 * S, 2 * S, GapPolicy.NEAREST_FRAME,
+        idleTimeoutMillis, "", "", 42, 25, 4.5));
+  }
+
+  private StreamAssembler assembler(AssemblerSettings settings) {
     return new StreamAssembler(settings, new StreamAssembler.ChunkStore() {
       @Override
       public VideoChunk get(String streamId, long sequence) {
@@ -323,5 +327,61 @@ class StreamAssemblerTest {
     assertEquals(StreamAssembler.Drop.LATE, late.dropped(), "it ends where window 2 starts");
     assertEquals(StreamAssembler.Drop.LATE, accept(out, chunk(4, 12 * S, 4 * S, false), null)
         .dropped(), "a redelivered chunk of an emitted window");
+  }
+
+  @Test
+  void anOverlappingTumblingStreamEndingAfterTheNextWindowsStartEmitsThatWindowToo() {
+    assembler = assembler(new AssemblerSettings(8 * S, 4 * S, 2 * S, GapPolicy.NEAREST_FRAME, 0,
+        "", "", 42, 25, 4.5));
+    StreamAssembler.Outcome out = accept(null, chunk(0, 0, 2 * S, false), null);
+    out = accept(out, chunk(1, 2 * S, 2 * S, false), null);
+    out = accept(out, chunk(2, 4 * S, 2 * S, true), null);
+    assertEquals(2, out.windows().size(), "window 0 publishes [0, 4 s), window 1 the rest");
+    assertEquals(4 * S, out.windows().get(1).getWindowStartMicros());
+    assertEquals(WindowCompletion.END_OF_STREAM, out.windows().get(1).getCompletion());
+    assertTrue(out.state().getEnded());
+  }
+
+  @Test
+  void aWindowLengthThatIsNoWholeNumberOfSamplesEndsWhereItsDurationDoes() {
+    // 8.001 s at 44.1 kHz is 352844.1 samples: the grid's window and hop are 352844 samples,
+    // 8000997 us, while the window still covers its 8001000 us of video.
+    long duration = 8_001_000;
+    assembler = assembler(new AssemblerSettings(duration, duration, 2 * S,
+        GapPolicy.NEAREST_FRAME, 0, "", "", 42, 25, 4.5, 0, 0,
+        new AssemblerSettings.AudioGrid(44_100, 512, WindowMode.TUMBLING, 0, false)));
+    StreamAssembler.Outcome out = accept(null, chunk(0, 0, duration - 2, false), null);
+    assertTrue(out.windows().isEmpty(), "2 us of the window are not covered yet");
+    out = accept(out, chunk(1, duration - 2, 2, false), null);
+    assertEquals(1, out.windows().size());
+    WindowTask window = out.windows().get(0);
+    assertEquals(duration, window.getWindowDurationMicros());
+    assertEquals(8_000_997, window.getHopMicros(), "352844 samples at 44.1 kHz");
+    assertEquals(8_000_997, out.state().getNextWindowStartMicros());
+  }
+
+  @Test
+  void beforeWindowZeroNothingIsDeferredEvenWhenAControlChangeMadeItReady() {
+    assembler = assembler(new AssemblerSettings(8 * S, 2 * S, 2 * S, GapPolicy.NEAREST_FRAME, 0,
+        "", "", 42, 25, 4.5, AssemblerSettings.DEFAULT_COVERAGE_TOLERANCE_MICROS, 0,
+        new AssemblerSettings.AudioGrid(16_000, 512, WindowMode.TUMBLING, 320_000, true)));
+    StreamAssembler.Outcome out = accept(null, chunk(0, 0, 2 * S, false), null);
+    assertTrue(out.windows().isEmpty(), "an 8 s tumbling window 0");
+    StreamControl live = StreamControl.newBuilder().setStreamId("cam").setMode(WindowMode.LIVE)
+        .build();
+    assertTrue(assembler.deferred(out.state(), live, 2_000).windows().isEmpty(),
+        "live, window 0 would be a 1.92 s ramp window, covered already");
+    out = accept(out, chunk(1, 2 * S, 2 * S, false), live);
+    assertEquals(2, out.windows().size(), "the next chunk emits the ramp windows it covers");
+    assertEquals(0, out.windows().get(0).getWindowIndex());
+    assertEquals(WindowMode.LIVE, out.windows().get(0).getGrid().getMode());
+  }
+
+  @Test
+  void anIdleStateStoredBeforeTheStreamTimeWasKeptEmitsNothingPastItsChunks() {
+    assembler = assembler(5_000);
+    StreamAssembler.Outcome out = accept(null, chunk(0, 0, 2 * S, false), null);
+    out.state().setMaxEndMicros(null);
+    assertTrue(assembler.idle(out.state(), null, 1_000_000).windows().isEmpty());
   }
 }
