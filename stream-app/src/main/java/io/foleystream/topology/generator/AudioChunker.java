@@ -217,8 +217,8 @@ public final class AudioChunker {
       GeneratorState previous) {
     StreamTimeline timeline = timeline(task, windowSamples, sampleRate, latentFrameSamples);
     long offset = offsetSamples(task, timeline);
-    long from = region(task, timeline, offset, previous).startSamples() - offset;
-    return (int) Math.max(0, Math.min(windowSamples - 1L, from));
+    // The region starts at the window's first sample or at a published end inside the window.
+    return (int) (region(task, timeline, offset, previous).startSamples() - offset);
   }
 
   private static StreamTimeline.Region region(WindowTask task, StreamTimeline timeline,
@@ -290,7 +290,8 @@ public final class AudioChunker {
     if (squaredDiff == 0) {
       return 0;
     }
-    return squaredSignal == 0 ? Double.POSITIVE_INFINITY : Math.sqrt(squaredDiff / squaredSignal);
+    // A step into silence: a positive difference over 0 is +Infinity.
+    return Math.sqrt(squaredDiff / squaredSignal);
   }
 
   private List<AudioChunk> chunks(WindowTask task, StreamTimeline timeline,
@@ -410,7 +411,8 @@ public final class AudioChunker {
     for (int i = from; i < to; i++) {
       out.putFloat(samples[i]);
     }
-    return out.flip();
+    // The whole buffer, filled exactly: its size is the payload's.
+    return out.rewind();
   }
 
   private ByteBuffer encode(float[] samples, int from, int to) {
@@ -422,6 +424,6 @@ public final class AudioChunker {
       float clipped = Math.max(-1f, Math.min(1f, samples[i]));
       out.putShort((short) Math.round(clipped * 32767f));
     }
-    return out.flip();
+    return out.rewind();
   }
 }

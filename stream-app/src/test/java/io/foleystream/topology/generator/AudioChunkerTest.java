@@ -519,5 +519,26 @@ class AudioChunkerTest {
         -1)), own.clone(), null, 16_000, PARAMS, Instant.EPOCH, state);
     assertEquals(step / 0.25, single.seamError(), 1e-6,
         "without a crossfade length the step is measured against the first sample");
+
+    AudioChunker.Cut full = chunker.cut(task(1, 8 * S, 8 * S, twoSecondChunks(8 * S, 16 * S,
+        -1)), own.clone(), null, 16_000, PARAMS, Instant.EPOCH, state);
+    assertEquals(Math.sqrt(step * step * 4000 / (0.25 * 0.25 + 3999 * 0.5 * 0.5)),
+        full.seamError(), 1e-6, "the step over the RMS of the crossfade length, 250 ms");
+  }
+
+  @Test
+  void aLiveWindowWhoseMarginGrewByMoreThanAHopPublishesNothingAndKeepsThePublishedEnd() {
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, 512);
+    GeneratorState state = chunker.cut(liveTask(0, 0, 5120, 512, twoSecondChunks(0, 8 * S, -1)),
+        signal(0), new float[1], 16_000, PARAMS, Instant.EPOCH, null).stateUpdate().state();
+    assertEquals(128_000 - 512, state.getPublishedEndSamples());
+    AudioChunker.Cut next = chunker.cut(liveTask(1, 5120, 5120, 12 * 512, twoSecondChunks(0,
+        10 * S, -1)), signal(5120), new float[1], 16_000, PARAMS, Instant.EPOCH, state);
+    assertEquals(0, next.region().length(), "its region would end at 126976, before 127488");
+    assertTrue(next.chunks().isEmpty());
+    assertTrue(Double.isNaN(next.seamError()), "no join without a sample");
+    GeneratorState after = next.stateUpdate().state();
+    assertEquals(128_000 - 512, after.getPublishedEndSamples(), "the next window starts there");
+    assertEquals(null, after.getLastSample());
   }
 }
