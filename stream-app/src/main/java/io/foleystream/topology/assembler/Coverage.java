@@ -31,7 +31,7 @@ final class Coverage {
    * @param spans the chunk ranges, in any order, overlapping or not
    * @param from range start
    * @param to range end
-   * @param toleranceMicros longest uncovered stretch that is not a gap
+   * @param toleranceMicros longest uncovered stretch that is not a gap, at least 0
    * @return the gaps and the covered length
    */
   static Coverage of(List<Span> spans, long from, long to, long toleranceMicros) {

@@ -96,12 +96,13 @@ public record TimelineBounds(long maxChunkDurationMicros, long maxJumpMicros,
     }
     long start = chunk.getPtsStartMicros();
     long latest = state.getMaxEndMicros();
-    if (start > latest && start - latest > maxJumpMicros) {
+    // A chunk on the other side gives a difference of at most 0, within the bound.
+    if (start - latest > maxJumpMicros) {
       return "max PTS jump: chunk " + chunk.getSequence() + " starts " + (start - latest)
           + " us after its stream's latest chunk end, more than " + maxJumpMicros + " us";
     }
     long earliest = earliest(state);
-    if (start < earliest && earliest - start > maxJumpMicros) {
+    if (earliest - start > maxJumpMicros) {
       return "max PTS jump: chunk " + chunk.getSequence() + " starts " + (earliest - start)
           + " us before its stream's earliest buffered chunk, more than " + maxJumpMicros
           + " us";

@@ -48,6 +48,14 @@ class RedactionTest {
     String plain = "chunk 3 of stream cam: HTTP 503 from https://cdn.example.com/x.ts";
     assertEquals(plain, Redaction.redact(plain));
     assertNull(Redaction.redact(null));
+    assertEquals("token=" + Redaction.MASK, Redaction.redact("token=abc"),
+        "the setting's name stays, its value goes");
+    for (String secret : java.util.List.of("ssl.key.password", "client.secret",
+        "sasl.jaas.config", "basic.auth.user.info", "aws.credentials", "oauth.token", "ssl.key",
+        "service.apikey.id", "service.api.key.id")) {
+      assertTrue(Redaction.isSecretSetting(secret.toUpperCase(java.util.Locale.ROOT)), secret);
+    }
+    assertFalse(Redaction.isSecretSetting("ssl.keystore.type"));
     assertTrue(Redaction.isSecretSetting("sasl.jaas.config"));
     assertTrue(Redaction.isSecretSetting("basic.auth.user.info"));
     assertFalse(Redaction.isSecretSetting("bootstrap.servers"));
