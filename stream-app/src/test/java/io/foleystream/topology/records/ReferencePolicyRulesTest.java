@@ -116,6 +116,7 @@ class ReferencePolicyRulesTest {
     assertFalse(allows(policy, "http://other.example.com/x"));
     assertFalse(allows(policy, "http:/no-host"), "no host");
     assertFalse(allows(policy, "media.example.com/x"), "no scheme");
+    assertFalse(allows(policy, "ftp://media.example.com/x"), "a listed host, another scheme");
     assertFalse(allows(hosts("*"), "http://media.example.com/x"));
   }
 
