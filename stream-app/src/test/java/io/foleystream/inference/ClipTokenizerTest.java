@@ -142,6 +142,8 @@ class ClipTokenizerTest {
     assertArrayEquals(new long[] {49406, full[1], 49407}, three.tokenize(rare),
         "cut after the word's first token");
     assertEquals(vocabulary.size(), three.vocabularySize());
+    assertEquals("ClipTokenizer[vocabulary 49408, context 3, start 49406, end 49407]",
+        three.toString());
   }
 
   @Test

@@ -82,8 +82,11 @@ class BicubicResizerTest {
     int[][] refused = {{-1, 0, 1, 1}, {0, -1, 1, 1}, {0, 0, 0, 1}, {0, 0, 1, 0}, {2, 0, 3, 1},
         {0, 3, 1, 2}};
     for (int[] c : refused) {
-      assertThrows(IllegalArgumentException.class, () -> resizer.resize(frame, 4, 4, c[0], c[1],
-          c[2], c[3], identityLut(), dest, 0), java.util.Arrays.toString(c));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> resizer.resize(frame, 4, 4, c[0], c[1], c[2], c[3], identityLut(), dest, 0),
+          java.util.Arrays.toString(c));
+      assertEquals("crop " + c[2] + "x" + c[3] + "+" + c[0] + "+" + c[1] + " outside 4x4",
+          e.getMessage(), "the crop is named before any table is built");
     }
     assertArrayEquals(new int[] {0, 4}, resizer.columnsRead(4, 4, 4, 4, 1, 0, 2, 4),
         "outputs 1 and 2 of a same-size resize read their neighbours, clamped to the frame");
