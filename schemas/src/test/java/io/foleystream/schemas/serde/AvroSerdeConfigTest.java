@@ -61,6 +61,28 @@ class AvroSerdeConfigTest {
         Fixed.class), false).subjectNameStrategy() instanceof Fixed, "a class, instantiated");
   }
 
+  @Test
+  void aStrategyClassThatCannotBeCreatedIsRefusedWithItsOwnCause() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AvroSerdeConfig.from(Map.of(AvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY,
+            Failing.class), false));
+    assertTrue(e.getMessage().startsWith("cannot create subject name strategy"), e.getMessage());
+    assertEquals("no subjects today", e.getCause().getMessage());
+  }
+
+  /** A strategy whose constructor fails. */
+  public static final class Failing implements SubjectNameStrategy {
+    /** Always fails. */
+    public Failing() {
+      throw new IllegalStateException("no subjects today");
+    }
+
+    @Override
+    public String subjectName(String topic, boolean isKey, Schema schema) {
+      return "never";
+    }
+  }
+
   /** A strategy named by its class. */
   public static final class Fixed implements SubjectNameStrategy {
     @Override

@@ -176,7 +176,8 @@ class SchemaEvolutionTest {
     SchemaRegistrationException e = assertThrows(SchemaRegistrationException.class,
         () -> serializer(Map.of()).serialize(TOPIC, SampleRecords.inlineChunk(0)));
     assertInstanceOf(IncompatibleSchemaException.class, e.getCause());
-    assertTrue(e.getMessage().contains(SUBJECT), e.getMessage());
+    assertTrue(e.getMessage().contains("registering the schema under subject '" + SUBJECT + "'"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("streamId"), e.getMessage());
   }
 
@@ -268,5 +269,18 @@ class SchemaEvolutionTest {
     int id = registry.register("t-value", SampleRecords.inlineChunk(0).getSchema());
     assertEquals(id, ByteBuffer.wrap(serializer.serialize("t",
         SampleRecords.inlineChunk(0)), 1, 4).getInt(), "found in the shared registry");
+  }
+
+  @Test
+  void aSerializerWithoutASharedRegistryUsesTheConfiguredOne() {
+    SpecificAvroSerializer<VideoChunk> own = new SpecificAvroSerializer<>();
+    own.configure(Map.of("schema.registry.url", "mock://evolution-own"), false);
+    try {
+      byte[] payload = own.serialize(TOPIC, SampleRecords.inlineChunk(0));
+      assertEquals(InMemorySchemaRegistry.forScope("evolution-own").latest(SUBJECT).id(),
+          WireFormat.schemaId(payload, TOPIC));
+    } finally {
+      InMemorySchemaRegistry.dropScope("evolution-own");
+    }
   }
 }
