@@ -290,8 +290,7 @@ public final class AudioChunker {
     if (squaredDiff == 0) {
       return 0;
     }
-    // A step into silence: a positive difference over 0 is +Infinity.
-    return Math.sqrt(squaredDiff / squaredSignal);
+    return squaredSignal == 0 ? Double.POSITIVE_INFINITY : Math.sqrt(squaredDiff / squaredSignal);
   }
 
   private List<AudioChunk> chunks(WindowTask task, StreamTimeline timeline,

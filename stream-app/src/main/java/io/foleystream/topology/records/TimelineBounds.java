@@ -96,13 +96,14 @@ public record TimelineBounds(long maxChunkDurationMicros, long maxJumpMicros,
     }
     long start = chunk.getPtsStartMicros();
     long latest = state.getMaxEndMicros();
-    // A chunk on the other side gives a difference of at most 0, within the bound.
+    // Both lie within the PTS limit, so the difference cannot overflow, and a chunk on the other
+    // side gives one of at most 0, within the bound.
     if (start - latest > maxJumpMicros) {
       return "max PTS jump: chunk " + chunk.getSequence() + " starts " + (start - latest)
           + " us after its stream's latest chunk end, more than " + maxJumpMicros + " us";
     }
     long earliest = earliest(state);
-    if (earliest - start > maxJumpMicros) {
+    if (start < earliest && earliest - start > maxJumpMicros) {
       return "max PTS jump: chunk " + chunk.getSequence() + " starts " + (earliest - start)
           + " us before its stream's earliest buffered chunk, more than " + maxJumpMicros
           + " us";
