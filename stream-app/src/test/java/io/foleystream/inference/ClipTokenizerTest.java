@@ -3,6 +3,7 @@ package io.foleystream.inference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -121,5 +122,55 @@ class ClipTokenizerTest {
 
   private static long[] padded(long... ids) {
     return Arrays.copyOf(ids, 77);
+  }
+
+  @Test
+  void theSmallestContextHoldsTheStartAndEndTokensAndAWordCutInsideKeepsTheEnd() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new ClipTokenizer(vocabulary, new ClipTextCleaner(true), 1));
+    ClipTokenizer two = new ClipTokenizer(vocabulary, new ClipTextCleaner(true), 2);
+    assertArrayEquals(new long[] {49406, 49407}, two.tokenize("a dog"));
+
+    String rare = "zqxjkvbwpf";
+    long[] full = tokenizer(true).tokenize(rare);
+    int tokens = 0;
+    while (full[1 + tokens] != 49407) {
+      tokens++;
+    }
+    assertTrue(tokens >= 3, "the word needs several tokens: " + Arrays.toString(full));
+    ClipTokenizer three = new ClipTokenizer(vocabulary, new ClipTextCleaner(true), 3);
+    assertArrayEquals(new long[] {49406, full[1], 49407}, three.tokenize(rare),
+        "cut after the word's first token");
+    assertEquals(vocabulary.size(), three.vocabularySize());
+    assertEquals("ClipTokenizer[vocabulary 49408, context 3, start 49406, end 49407]",
+        three.toString());
+  }
+
+  @Test
+  void theSpecialTokensWrittenInAPromptAreTheirOwnIds() {
+    ClipTokenizer tokenizer = tokenizer(true);
+    assertArrayEquals(padded(49406, 49406, 1929, 49407, 49407),
+        tokenizer.tokenize("<start_of_text> dog <end_of_text>"));
+  }
+
+  @Test
+  void theTokenizerReadFromTheMergesFileIsClips() throws IOException {
+    ClipTokenizer read = ClipTokenizer.read(parity.resolve("bpe_simple_vocab_16e6.txt.gz"),
+        CLIP_MERGES, contextLength);
+    for (Row row : rows) {
+      assertArrayEquals(row.ids(), read.tokenize(row.prompt()), "prompt: " + row.prompt());
+    }
+  }
+
+  @Test
+  void theCleanerCollapsesPythonsWhitespaceAndTrimsIt() {
+    ClipTextCleaner cleaner = new ClipTextCleaner(false);
+    assertEquals("playing the guitar", cleaner.clean(
+        " \u00a0Playing\u2007the \t\u202f\u0085 GUITAR \n"));
+    for (int cp : new int[] {' ', '\t', 0x00A0, 0x2007, 0x202F, 0x0085, 0x3000}) {
+      assertTrue(ClipTextCleaner.isPythonSpace(cp), Integer.toHexString(cp));
+    }
+    assertFalse(ClipTextCleaner.isPythonSpace('a'));
+    assertFalse(ClipTextCleaner.isPythonSpace(0x200B), "zero width space is no space");
   }
 }

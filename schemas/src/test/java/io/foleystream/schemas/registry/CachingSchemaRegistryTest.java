@@ -83,6 +83,13 @@ class CachingSchemaRegistryTest {
     assertEquals(CompatibilityLevel.FULL, cache.compatibility("s"));
     cache.setCompatibility("s", CompatibilityLevel.NONE);
     assertEquals(CompatibilityLevel.NONE, cache.compatibility("s"));
+    assertEquals(Optional.of(CompatibilityLevel.NONE), cache.subjectCompatibility("s"));
+    assertEquals(backing.globalCompatibility(), cache.globalCompatibility());
+    backing.register("s", VideoChunk.getClassSchema());
+    int before = remote.calls.get();
+    assertEquals(backing.testCompatibility("s", AudioChunk.getClassSchema()),
+        cache.testCompatibility("s", AudioChunk.getClassSchema()));
+    assertEquals(before + 1, remote.calls.get(), "asked the registry");
   }
 
   /** Forwards to a registry, counting calls, or fails as an unreachable registry would. */

@@ -144,6 +144,7 @@ class SchemaEvolutionTest {
         () -> serializer(Map.of("use.latest.version", true))
             .serialize(TOPIC, SampleRecords.inlineChunk(0)));
     assertTrue(e.getMessage().contains("rotationDegrees"), e.getMessage());
+    assertTrue(e.getMessage().contains("it cannot read the record's schema"), e.getMessage());
     assertFalse(e.recordAtFault());
   }
 
@@ -175,7 +176,8 @@ class SchemaEvolutionTest {
     SchemaRegistrationException e = assertThrows(SchemaRegistrationException.class,
         () -> serializer(Map.of()).serialize(TOPIC, SampleRecords.inlineChunk(0)));
     assertInstanceOf(IncompatibleSchemaException.class, e.getCause());
-    assertTrue(e.getMessage().contains(SUBJECT), e.getMessage());
+    assertTrue(e.getMessage().contains("registering the schema under subject '" + SUBJECT + "'"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("streamId"), e.getMessage());
   }
 
@@ -222,5 +224,63 @@ class SchemaEvolutionTest {
     encoder.flush();
     assertEquals(id, ByteBuffer.wrap(out.toByteArray(), 1, 4).getInt());
     return out.toByteArray();
+  }
+
+  @Test
+  void useLatestVersionWithTheRecordsOwnSchemaWritesItAsItIs() {
+    int id = registry.register(SUBJECT, VideoChunk.getClassSchema());
+    VideoChunk chunk = SampleRecords.inlineChunk(3);
+    byte[] payload = serializer(Map.of("use.latest.version", "true")).serialize(TOPIC, chunk);
+    assertEquals(id, WireFormat.schemaId(payload, TOPIC));
+    assertEquals(chunk, deserialize(payload, VideoChunk.class));
+  }
+
+  @Test
+  void withoutStrictCompatibilityALatestSchemaThatCannotReadTheRecordFailsWhileWriting() {
+    registry.setCompatibility(SUBJECT, CompatibilityLevel.NONE);
+    registry.register(SUBJECT, SchemaEdits.withField(VideoChunk.getClassSchema(),
+        "{\"name\": \"rotationDegrees\", \"type\": \"int\"}"));
+    SchemaRegistrationException e = assertThrows(SchemaRegistrationException.class,
+        () -> serializer(Map.of("use.latest.version", true,
+            "latest.compatibility.strict", false)).serialize(TOPIC, SampleRecords.inlineChunk(0)));
+    assertFalse(e.getMessage().contains("it cannot read the record's schema"), e.getMessage());
+    assertTrue(e.getMessage().contains("with the latest schema"), e.getMessage());
+  }
+
+  @Test
+  void aDeserializerUsedBeforeConfigureSaysSo() {
+    SpecificAvroDeserializer<VideoChunk> deserializer = new SpecificAvroDeserializer<>(
+        VideoChunk.class, registry);
+    assertThrows(IllegalStateException.class,
+        () -> deserializer.deserialize(TOPIC, new byte[] {0, 0, 0, 0, 1}));
+  }
+
+  @Test
+  void aSerializerLooksUpWhenItMayNotRegisterAndKeepsASharedRegistry() {
+    SpecificAvroSerializer<VideoChunk> serializer = new SpecificAvroSerializer<>(registry);
+    assertThrows(IllegalStateException.class,
+        () -> serializer.serialize("t", SampleRecords.inlineChunk(0)), "before configure()");
+    serializer.configure(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, "false",
+        "schema.registry.url", "mock://a-scope-the-shared-registry-wins"), false);
+    SchemaRegistrationException e = assertThrows(SchemaRegistrationException.class,
+        () -> serializer.serialize("t", SampleRecords.inlineChunk(0)));
+    assertTrue(e.getMessage().startsWith("cannot serialize a record for topic 't':"
+        + " looking up the schema under subject 't-value' failed"), e.getMessage());
+    int id = registry.register("t-value", SampleRecords.inlineChunk(0).getSchema());
+    assertEquals(id, ByteBuffer.wrap(serializer.serialize("t",
+        SampleRecords.inlineChunk(0)), 1, 4).getInt(), "found in the shared registry");
+  }
+
+  @Test
+  void aSerializerWithoutASharedRegistryUsesTheConfiguredOne() {
+    SpecificAvroSerializer<VideoChunk> own = new SpecificAvroSerializer<>();
+    own.configure(Map.of("schema.registry.url", "mock://evolution-own"), false);
+    try {
+      byte[] payload = own.serialize(TOPIC, SampleRecords.inlineChunk(0));
+      assertEquals(InMemorySchemaRegistry.forScope("evolution-own").latest(SUBJECT).id(),
+          WireFormat.schemaId(payload, TOPIC));
+    } finally {
+      InMemorySchemaRegistry.dropScope("evolution-own");
+    }
   }
 }

@@ -34,6 +34,7 @@ class WireFormatTest {
   void headerIsMagicByteThenBigEndianId() {
     assertArrayEquals(new byte[] {0, 0x01, 0x02, 0x03, 0x04}, WireFormat.header(0x01020304));
     assertEquals(0x01020304, WireFormat.schemaId(new byte[] {0, 1, 2, 3, 4, 99}, TOPIC));
+    assertEquals(7, WireFormat.schemaId(new byte[] {0, 0, 0, 0, 7}, TOPIC), "a header alone");
   }
 
   @Test

@@ -31,7 +31,7 @@ final class Coverage {
    * @param spans the chunk ranges, in any order, overlapping or not
    * @param from range start
    * @param to range end
-   * @param toleranceMicros longest uncovered stretch that is not a gap
+   * @param toleranceMicros longest uncovered stretch that is not a gap, at least 0
    * @return the gaps and the covered length
    */
   static Coverage of(List<Span> spans, long from, long to, long toleranceMicros) {
@@ -39,17 +39,15 @@ final class Coverage {
     sorted.sort(Comparator.comparingLong(Span::start));
     List<PtsRange> gaps = new ArrayList<>();
     long cursor = from;
+    // Clamped to the range, a span ending at or before the cursor opens no gap and moves
+    // nothing, and one starting at or after the range's end closes the gap up to it: no span
+    // needs skipping.
     for (Span span : sorted) {
-      if (span.end() <= cursor || span.start() >= to) {
-        continue;
-      }
-      if (span.start() - cursor > toleranceMicros) {
-        gaps.add(new PtsRange(cursor, span.start()));
+      long start = Math.min(span.start(), to);
+      if (start - cursor > toleranceMicros) {
+        gaps.add(new PtsRange(cursor, start));
       }
       cursor = Math.max(cursor, Math.min(span.end(), to));
-      if (cursor >= to) {
-        break;
-      }
     }
     if (to - cursor > toleranceMicros) {
       gaps.add(new PtsRange(cursor, to));

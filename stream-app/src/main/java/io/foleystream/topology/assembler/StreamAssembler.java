@@ -207,8 +207,9 @@ final class StreamAssembler {
    * @return the state and the windows emitted (none when nothing was deferred)
    */
   Outcome deferred(StreamAssembly state, StreamControl control, long nowMillis) {
-    if (state.getEnded() || state.getNextWindowStartMicros() == null
-        || !state.getOriginFixed()) {
+    // Before window 0 nothing was deferred; an ended stream, or one without a next window,
+    // emitReady leaves alone.
+    if (!state.getOriginFixed()) {
       return new Outcome(state, null, List.of());
     }
     return new Outcome(state, null, emitReady(state, control, nowMillis, false));
@@ -245,7 +246,6 @@ final class StreamAssembler {
       state.setOriginMicros(earliest);
     }
     state.setNextWindowStartMicros(state.getOriginMicros());
-    state.setNextWindowOffsetSamples(0L);
   }
 
   /** While stopped: windows that start before {@code untilMicros} are skipped. */
@@ -254,30 +254,34 @@ final class StreamAssembler {
       return;
     }
     if (state.getNextWindowStartMicros() < untilMicros) {
-      // In one step rather than hop by hop: a long pause must not cost a loop per window.
-      StreamTimeline timeline = settings.timeline(control, state.getOriginMicros());
-      long hop = timeline.hopSamples(settings.hopMicros(control));
-      long next = nextOffsetSamples(state, timeline, control);
-      long windows;
-      long skippedTo;
-      long skippedToMicros;
-      try {
-        windows = Math.max(1, Math.floorDiv(Math.addExact(Math.subtractExact(
-            timeline.sampleAtOrAfter(untilMicros), next), hop - 1), hop));
-        skippedTo = Math.addExact(next, Math.multiplyExact(windows, hop));
-        skippedToMicros = timeline.micros(skippedTo);
-      } catch (ArithmeticException e) {
-        // A chunk further from the origin than samples can count (centuries): nothing on this
-        // timeline to skip to; the stream's next window stays where it was.
-        prune(state);
-        return;
-      }
-      state.setNextWindowOffsetSamples(skippedTo);
-      state.setGridSampleRate(timeline.sampleRate());
-      state.setNextWindowStartMicros(skippedToMicros);
-      state.setNextWindowIndex(state.getNextWindowIndex() + windows);
+      skipTo(state, untilMicros, control);
     }
     prune(state);
+  }
+
+  /** Moves the next window to the first on the grid that starts at or after a PTS. */
+  private void skipTo(StreamAssembly state, long untilMicros, StreamControl control) {
+    // In one step rather than hop by hop: a long pause must not cost a loop per window.
+    StreamTimeline timeline = settings.timeline(control, state.getOriginMicros());
+    long hop = timeline.hopSamples(settings.hopMicros(control));
+    long next = nextOffsetSamples(state, timeline, control);
+    long windows;
+    long skippedTo;
+    long skippedToMicros;
+    try {
+      windows = Math.max(1, Math.floorDiv(Math.addExact(Math.subtractExact(
+          timeline.sampleAtOrAfter(untilMicros), next), hop - 1), hop));
+      skippedTo = Math.addExact(next, Math.multiplyExact(windows, hop));
+      skippedToMicros = timeline.micros(skippedTo);
+    } catch (ArithmeticException e) {
+      // A chunk further from the origin than samples can count (centuries): nothing on this
+      // timeline to skip to; the stream's next window stays where it was.
+      return;
+    }
+    state.setNextWindowOffsetSamples(skippedTo);
+    state.setGridSampleRate(timeline.sampleRate());
+    state.setNextWindowStartMicros(skippedToMicros);
+    state.setNextWindowIndex(state.getNextWindowIndex() + windows);
   }
 
   private List<WindowTask> emitReady(StreamAssembly state, StreamControl control,
@@ -307,7 +311,8 @@ final class StreamAssembler {
       WindowTask task = task(state, control, start, target, coverage, nowMillis);
       emitted.add(task);
       state.setOriginFixed(true);
-      if (publishesToTheEnd(task, streamEnd)) {
+      StreamTimeline timeline = settings.timeline(control, state.getOriginMicros());
+      if (publishesToTheEnd(task, streamEnd, timeline)) {
         finish(state);
         break;
       }
@@ -367,19 +372,17 @@ final class StreamAssembler {
    * and a later window, which starts before the end but whose region would begin after it, would
    * publish its audio a second time.
    */
-  private boolean publishesToTheEnd(WindowTask task, Long streamEnd) {
-    WindowGrid grid = task.getGrid();
-    if (streamEnd == null || grid == null || grid.getMode() != WindowMode.LIVE) {
+  private static boolean publishesToTheEnd(WindowTask task, Long streamEnd,
+      StreamTimeline timeline) {
+    if (streamEnd == null || timeline.mode() != WindowMode.LIVE) {
       return false;
     }
+    // The window's own length (a ramp-up window is shorter) less the margin: a ramp-up window
+    // is never shorter than the margin and a latent frame (StreamTimeline#firstWindowSamples).
     long windowSamples = StreamTimeline.samplesIn(task.getWindowDurationMicros(),
-        grid.getSampleRate());
-    long margin = Math.min(grid.getMarginSamples(),
-        windowSamples - settings.audio().latentFrameSamples());
-    StreamTimeline timeline = new StreamTimeline(grid.getMode(), grid.getOriginMicros(),
-        grid.getSampleRate(), windowSamples, settings.audio().latentFrameSamples(), margin);
+        timeline.sampleRate());
     return timeline.sampleAtOrAfter(streamEnd)
-        <= grid.getOffsetSamples() + timeline.windowSamples() - timeline.marginSamples();
+        <= task.getGrid().getOffsetSamples() + windowSamples - timeline.marginSamples();
   }
 
   private static boolean allChunksArrived(StreamAssembly state) {
@@ -462,7 +465,7 @@ final class StreamAssembler {
    */
   static long lastWindowMicros(long coveredMicros, long fullMicros) {
     long rounded = -Math.floorDiv(-coveredMicros, CLIP_FRAME_MICROS) * CLIP_FRAME_MICROS;
-    return rounded < SHORTEST_WINDOW_MICROS || rounded >= fullMicros ? fullMicros : rounded;
+    return rounded < SHORTEST_WINDOW_MICROS ? fullMicros : Math.min(rounded, fullMicros);
   }
 
   /** Forgets the chunks that end before the next window starts. */

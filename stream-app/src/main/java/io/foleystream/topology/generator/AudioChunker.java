@@ -217,8 +217,8 @@ public final class AudioChunker {
       GeneratorState previous) {
     StreamTimeline timeline = timeline(task, windowSamples, sampleRate, latentFrameSamples);
     long offset = offsetSamples(task, timeline);
-    long from = region(task, timeline, offset, previous).startSamples() - offset;
-    return (int) Math.max(0, Math.min(windowSamples - 1L, from));
+    // The region starts at the window's first sample or at a published end inside the window.
+    return (int) (region(task, timeline, offset, previous).startSamples() - offset);
   }
 
   private static StreamTimeline.Region region(WindowTask task, StreamTimeline timeline,
@@ -300,19 +300,18 @@ public final class AudioChunker {
     cuts.add(region.startSamples());
     cuts.add(region.endSamples());
     for (VideoChunk chunk : task.getChunks()) {
-      addInside(cuts, timeline.sampleAtOrAfter(chunk.getPtsStartMicros()), region);
-      addInside(cuts, timeline.sampleAtOrAfter(chunk.getPtsStartMicros()
-          + chunk.getDurationMicros()), region);
+      cuts.add(clamp(timeline.sampleAtOrAfter(chunk.getPtsStartMicros()), region));
+      cuts.add(clamp(timeline.sampleAtOrAfter(chunk.getPtsStartMicros()
+          + chunk.getDurationMicros()), region));
     }
     List<Long> points = new ArrayList<>(cuts);
     List<AudioChunk> out = new ArrayList<>();
+    // The cuts are distinct and in order: every pair of neighbours holds samples.
     for (int i = 0; i + 1 < points.size(); i++) {
       int from = (int) (points.get(i) - region.startSamples());
       int to = (int) (points.get(i + 1) - region.startSamples());
-      if (to > from) {
-        out.add(chunk(task, out.size(), timeline.micros(points.get(i)), published, from, to,
-            sampleRate, parameters, generatedAt));
-      }
+      out.add(chunk(task, out.size(), timeline.micros(points.get(i)), published, from, to,
+          sampleRate, parameters, generatedAt));
     }
     for (AudioChunk chunk : out) {
       chunk.setChunkCount(out.size());
@@ -398,10 +397,12 @@ public final class AudioChunker {
     return out;
   }
 
-  private static void addInside(TreeSet<Long> cuts, long sample, StreamTimeline.Region region) {
-    if (sample > region.startSamples() && sample < region.endSamples()) {
-      cuts.add(sample);
-    }
+  /**
+   * A chunk boundary as a cut of the region: one outside it becomes the region's own start or
+   * end, which the cuts hold already.
+   */
+  private static long clamp(long sample, StreamTimeline.Region region) {
+    return Math.max(region.startSamples(), Math.min(region.endSamples(), sample));
   }
 
   private static ByteBuffer encodeFloats(float[] samples, int from, int to) {
@@ -409,7 +410,8 @@ public final class AudioChunker {
     for (int i = from; i < to; i++) {
       out.putFloat(samples[i]);
     }
-    return out.flip();
+    // The whole buffer, filled exactly: its size is the payload's.
+    return out.rewind();
   }
 
   private ByteBuffer encode(float[] samples, int from, int to) {
@@ -421,6 +423,6 @@ public final class AudioChunker {
       float clipped = Math.max(-1f, Math.min(1f, samples[i]));
       out.putShort((short) Math.round(clipped * 32767f));
     }
-    return out.flip();
+    return out.rewind();
   }
 }

@@ -96,7 +96,9 @@ public record TimelineBounds(long maxChunkDurationMicros, long maxJumpMicros,
     }
     long start = chunk.getPtsStartMicros();
     long latest = state.getMaxEndMicros();
-    if (start > latest && start - latest > maxJumpMicros) {
+    // Both lie within the PTS limit, so the difference cannot overflow, and a chunk on the other
+    // side gives one of at most 0, within the bound.
+    if (start - latest > maxJumpMicros) {
       return "max PTS jump: chunk " + chunk.getSequence() + " starts " + (start - latest)
           + " us after its stream's latest chunk end, more than " + maxJumpMicros + " us";
     }

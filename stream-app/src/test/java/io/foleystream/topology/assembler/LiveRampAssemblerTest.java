@@ -127,6 +127,36 @@ class LiveRampAssemblerTest {
     assertEquals(0, emitted.get(3).get(0).getGrid().getOffsetSamples());
   }
 
+  /** The windows of a stream of 2 s chunks from 5 s whose last chunk ends at {@code end}. */
+  private static List<WindowTask> streamEndingAt(StreamAssembler assembler, long end) {
+    List<WindowTask> windows = new ArrayList<>();
+    StreamAssembler.Outcome out = null;
+    for (long sequence = 0; 5 * S + sequence * CHUNK < end; sequence++) {
+      long start = 5 * S + sequence * CHUNK;
+      VideoChunk c = chunk(sequence, start + CHUNK >= end);
+      c.setDurationMicros(Math.min(CHUNK, end - start));
+      out = assembler.accept(out == null ? null : out.state(), c,
+          new RecordPosition("video", 0, sequence), null, 1_000);
+      windows.addAll(out.windows());
+    }
+    assertTrue(out.state().getEnded());
+    return windows;
+  }
+
+  @Test
+  void aStreamEndingExactlyWhereAWindowsRegionEndsEndsWithThatWindow() {
+    StreamTimeline timeline = new StreamTimeline(WindowMode.LIVE, 5 * S, 16_000, 128_000, 512,
+        5120);
+    long regionEnd = timeline.micros(timeline.windowSamples() - timeline.marginSamples());
+    List<WindowTask> windows = streamEndingAt(assembler(false), regionEnd);
+    assertEquals(1, windows.size(), "window 0 publishes up to the end; window 1's region would"
+        + " be empty");
+    assertEquals(WindowCompletion.END_OF_STREAM, windows.get(0).getCompletion());
+    List<WindowTask> later = streamEndingAt(assembler(false), regionEnd + 1_000);
+    assertEquals(2, later.size(), "a millisecond more: window 1 publishes it");
+    assertEquals(1, later.get(1).getWindowIndex());
+  }
+
   @Test
   void aStreamEndingDuringTheRampEndsWithTheRampWindowThatPublishesItsEnd() {
     List<WindowTask> windows = feed(assembler(true), 2, true).stream()

@@ -34,5 +34,7 @@ class LiveScheduleTest {
   @Test
   void aNegativeDelayIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> new LiveSchedule(-1));
+    assertEquals(7 * SECOND, new LiveSchedule(0).releaseAt(2_000_000L, 7 * SECOND),
+        "no delay: released as it arrives");
   }
 }

@@ -17,6 +17,7 @@ import io.foleystream.schemas.WindowCompletion;
 import io.foleystream.schemas.WindowGrid;
 import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
+import io.foleystream.topology.timeline.StreamTimeline;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -283,6 +284,7 @@ class AudioChunkerTest {
       assertEquals((12 - AudioChunker.EDGE_CONTEXT_FRAMES) * 512 * 4,
           state.getTail().remaining(), "the tail is the margin before the edge context");
       assertEquals(k, AudioChunker.floats(state.getLatent())[0], "the window's own latent");
+      assertEquals(128_000 / 512, state.getLatentFrames(), "the latent of the whole window");
       publishedUpTo = cut.region().endSamples();
     }
   }
@@ -419,5 +421,124 @@ class AudioChunkerTest {
         Instant.EPOCH, otherRate);
     assertTrue(Double.isNaN(unjoined.seamError()));
     assertEquals(0.5f, published(unjoined)[0]);
+  }
+
+  @Test
+  void aWindowFollowsAStateWhosePublishedAudioEndsInsideItOnTheSameTimeline() {
+    WindowTask task = liveTask(3, 3 * 32_256, 32_256, 6144, List.of());
+    StreamTimeline timeline = AudioChunker.timeline(task, 128_000, 16_000, 512);
+    long offset = 3 * 32_256;
+    GeneratorState.Builder before = GeneratorState.newBuilder().setStreamId("s")
+        .setWindowIndex(2).setMode(WindowMode.LIVE).setOriginMicros(0).setSampleRate(16_000)
+        .setWindowOffsetSamples(offset - 32_256).setPublishedEndSamples(offset)
+        .setTail(ByteBuffer.allocate(0)).setLatentFrames(0).setLatent(ByteBuffer.allocate(0));
+    assertTrue(AudioChunker.follows(task, timeline, before.build()), "ends at the window start");
+    assertFalse(AudioChunker.follows(task, timeline,
+        before.setPublishedEndSamples(offset - 1).build()), "leaves a sample before it unpublished");
+    assertTrue(AudioChunker.follows(task, timeline,
+        before.setPublishedEndSamples(offset + 127_999).build()), "ends at its last sample");
+    assertFalse(AudioChunker.follows(task, timeline,
+        before.setPublishedEndSamples(offset + 128_000).build()), "ends past the window");
+    before.setPublishedEndSamples(offset + 1000);
+    assertTrue(AudioChunker.follows(task, timeline, before.setWindowOffsetSamples(offset)
+        .build()), "two ramp-up windows both start at the origin");
+    assertFalse(AudioChunker.follows(task, timeline, before.setWindowOffsetSamples(offset + 1)
+        .build()), "a window starting after this one");
+    before.setWindowOffsetSamples(offset - 32_256);
+    assertFalse(AudioChunker.follows(task, timeline, before.setWindowIndex(1).build()));
+    assertFalse(AudioChunker.follows(task, timeline, before.setWindowIndex(2).setOriginMicros(1)
+        .build()), "another origin");
+    assertFalse(AudioChunker.follows(task, timeline, null));
+  }
+
+  @Test
+  void theTasksGridNotItsMicrosecondsPlacesTheWindowsSamples() {
+    // Start and hop in microseconds that round to other samples than the grid's.
+    WindowTask task = task(2, 4 * S + 31, 2 * S + 40, twoSecondChunks(4 * S, 12 * S, -1));
+    task.setGrid(new WindowGrid(WindowMode.TUMBLING, 0L, 64_000L, 32_000L, 16_000, 0L));
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 0, 0, 512);
+    float[] wave = ramp(128_000);
+    AudioChunker.Cut cut = chunker.cut(task, wave, null, 16_000, PARAMS, Instant.EPOCH, null);
+    assertEquals(64_000, cut.region().startSamples());
+    assertEquals(96_000, cut.region().endSamples());
+    assertEquals(List.of(4 * S), cut.chunks().stream().map(AudioChunk::getPtsStartMicros)
+        .toList());
+    assertEquals(0, chunker.publishedFrom(task, 128_000, 16_000, null));
+    WindowTask noGrid = task(2, 4 * S, 2 * S, twoSecondChunks(4 * S, 12 * S, -1));
+    assertEquals(0, AudioChunker.timeline(noGrid, 128_000, 16_000, 512).originMicros(),
+        "a task without a grid: the origin its start, index and hop imply");
+    assertEquals(64_000, AudioChunker.offsetSamples(noGrid,
+        AudioChunker.timeline(noGrid, 128_000, 16_000, 512)));
+  }
+
+  @Test
+  void aLiveWindowShorterThanItsGridsMarginStillPublishesItsLastLatentFrame() {
+    WindowTask task = liveTask(0, 0, 1024, 6144, twoSecondChunks(0, 2 * S, -1));
+    AudioChunker.Cut cut = new AudioChunker(SampleEncoding.PCM_F32LE, 0, 0, 512).cut(task,
+        ramp(4096), null, 16_000, PARAMS, Instant.EPOCH, null);
+    assertEquals(4096 - 512, cut.timeline().marginSamples(), "the margin leaves one frame");
+    assertEquals(512, cut.region().length());
+  }
+
+  @Test
+  void aWindowWhoseRegionIsEmptyPublishesNoChunkAndEndsTheStream() {
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 0, 0, 512);
+    AudioChunker.Cut cut = chunker.cut(task(1, 8 * S, 8 * S, List.of(chunk(3, 6 * S, 2 * S,
+        true))), ramp(128_000), null, 16_000, PARAMS, Instant.EPOCH, null);
+    assertEquals(0, cut.region().length());
+    assertTrue(cut.region().lastOfStream());
+    assertTrue(cut.chunks().isEmpty());
+    assertEquals(null, cut.stateUpdate().state(), "the stream's state is deleted");
+  }
+
+  @Test
+  void aDeclickLongerThanThePublishedPartRampsOverWhatThereIs() {
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, 512);
+    GeneratorState state = chunker.cut(task(0, 0, 8 * S, twoSecondChunks(0, 8 * S, -1)),
+        constant(1f), null, 16_000, PARAMS, Instant.EPOCH, null).stateUpdate().state();
+    // The stream ends 40 samples (2.5 ms) into window 1: half the 80-sample de-click.
+    float[] own = constant(0.5f);
+    own[0] = 0.25f;
+    AudioChunker.Cut last = chunker.cut(task(1, 8 * S, 8 * S, List.of(chunk(4, 8 * S, 2_500,
+        true))), own.clone(), null, 16_000, PARAMS, Instant.EPOCH, state);
+    float[] audio = published(last);
+    assertEquals(40, audio.length);
+    float step = 1f - 0.25f;
+    for (int i = 0; i < 40; i++) {
+      assertEquals(own[i] + step * (40 - i) / 41, audio[i], 1e-6, "sample " + i);
+    }
+    double signal = 0;
+    for (int i = 0; i < 40; i++) {
+      signal += own[i] * (double) own[i];
+    }
+    assertEquals(Math.sqrt(step * step * 40 / signal), last.seamError(), 1e-6,
+        "the step over the RMS of the 40 samples there are");
+
+    AudioChunker noFade = new AudioChunker(SampleEncoding.PCM_F32LE, 0, 5_000, 512);
+    AudioChunker.Cut single = noFade.cut(task(1, 8 * S, 8 * S, twoSecondChunks(8 * S, 16 * S,
+        -1)), own.clone(), null, 16_000, PARAMS, Instant.EPOCH, state);
+    assertEquals(step / 0.25, single.seamError(), 1e-6,
+        "without a crossfade length the step is measured against the first sample");
+
+    AudioChunker.Cut full = chunker.cut(task(1, 8 * S, 8 * S, twoSecondChunks(8 * S, 16 * S,
+        -1)), own.clone(), null, 16_000, PARAMS, Instant.EPOCH, state);
+    assertEquals(Math.sqrt(step * step * 4000 / (0.25 * 0.25 + 3999 * 0.5 * 0.5)),
+        full.seamError(), 1e-6, "the step over the RMS of the crossfade length, 250 ms");
+  }
+
+  @Test
+  void aLiveWindowWhoseMarginGrewByMoreThanAHopPublishesNothingAndKeepsThePublishedEnd() {
+    AudioChunker chunker = new AudioChunker(SampleEncoding.PCM_F32LE, 250_000, 5_000, 512);
+    GeneratorState state = chunker.cut(liveTask(0, 0, 5120, 512, twoSecondChunks(0, 8 * S, -1)),
+        signal(0), new float[1], 16_000, PARAMS, Instant.EPOCH, null).stateUpdate().state();
+    assertEquals(128_000 - 512, state.getPublishedEndSamples());
+    AudioChunker.Cut next = chunker.cut(liveTask(1, 5120, 5120, 12 * 512, twoSecondChunks(0,
+        10 * S, -1)), signal(5120), new float[1], 16_000, PARAMS, Instant.EPOCH, state);
+    assertEquals(0, next.region().length(), "its region would end at 126976, before 127488");
+    assertTrue(next.chunks().isEmpty());
+    assertTrue(Double.isNaN(next.seamError()), "no join without a sample");
+    GeneratorState after = next.stateUpdate().state();
+    assertEquals(128_000 - 512, after.getPublishedEndSamples(), "the next window starts there");
+    assertEquals(null, after.getLastSample());
   }
 }

@@ -68,8 +68,10 @@ class BatchPolicyTest {
     policy.add(window(0, 0, 0));
     policy.add(window(1, 0, 0));
     policy.add(window(1, 1, 0));
+    assertEquals(List.of(0L, 100L, 101L), offsets(policy.waiting()).stream().sorted().toList());
     policy.drop(List.of(new TopicPartition("tasks", 1)));
     assertEquals(1, policy.size());
+    assertEquals(List.of(0L), offsets(policy.waiting()));
     assertEquals(List.of(0L), offsets(policy.next(0)));
   }
 

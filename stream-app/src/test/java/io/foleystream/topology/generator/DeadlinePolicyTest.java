@@ -2,6 +2,7 @@ package io.foleystream.topology.generator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foleystream.schemas.DeadlineAction;
@@ -9,6 +10,8 @@ import io.foleystream.schemas.GapPolicy;
 import io.foleystream.schemas.GenerationSettings;
 import io.foleystream.schemas.StreamControl;
 import io.foleystream.schemas.WindowCompletion;
+import io.foleystream.schemas.WindowGrid;
+import io.foleystream.schemas.WindowMode;
 import io.foleystream.schemas.WindowTask;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -163,5 +166,47 @@ class DeadlinePolicyTest {
     batches.add(pending(1, 0, task("live", 0, now), now));
     assertEquals("replay", batches.next(now).get(0).task().getStreamId(),
         "a window that can still be on time and is due first goes first");
+  }
+
+  @Test
+  void theBudgetIsPositiveAndAStreamsOwnOnlyWhenPositive() {
+    assertThrows(IllegalArgumentException.class, () -> new DeadlinePolicy(0,
+        DeadlineAction.QUEUE));
+    assertEquals(1, new DeadlinePolicy(1, DeadlineAction.QUEUE).budgetMillis(null));
+    control("a", null, 0L);
+    assertEquals(BUDGET, policy.budgetMillis(controls.get("a")), "0 is no budget");
+    control("a", null, 1L);
+    assertEquals(1, policy.budgetMillis(controls.get("a")));
+  }
+
+  @Test
+  void liveWindowsDegradeThenSkipUnlessTheirStreamSaysOtherwise() {
+    WindowTask plain = task("a", 0, 0);
+    assertEquals(DeadlineAction.QUEUE, policy.action(null, plain), "no grid: the default");
+    WindowTask tumbling = task("a", 0, 0);
+    tumbling.setGrid(new WindowGrid(WindowMode.TUMBLING, 0L, 0L, 128_000L, 16_000, 0L));
+    assertEquals(DeadlineAction.QUEUE, policy.action(null, tumbling));
+    WindowTask live = task("a", 0, 0);
+    live.setGrid(new WindowGrid(WindowMode.LIVE, 0L, 0L, 30_720L, 16_000, 5_120L));
+    assertEquals(DeadlineAction.DEGRADE_THEN_SKIP, policy.action(null, live));
+    control("a", DeadlineAction.SKIP, null);
+    assertEquals(DeadlineAction.SKIP, policy.action(controls.get("a"), live));
+  }
+
+  @Test
+  void recordsThatFailedToDecodeComeFirstAndAWindowAtItsDeadlineIsNotLateYet() {
+    long now = clock.get();
+    PendingWindow failed = new PendingWindow(new ConsumerRecord<>("tasks", 0, 9L, new byte[0],
+        new byte[0]), null, new IllegalStateException("undecodable"), now);
+    PendingWindow atDeadline = pending(0, 0, task("queue", 0, now - BUDGET), now);
+    PendingWindow later = pending(1, 0, task("other", 0, now - BUDGET + 1), now);
+    java.util.Comparator<PendingWindow> order = policy.order(controls::get, clock::get);
+    List<PendingWindow> sorted = new ArrayList<>(List.of(later, atDeadline, failed));
+    sorted.sort(order);
+    assertEquals(List.of(failed, atDeadline, later), sorted,
+        "at its deadline a queued window still competes by deadline");
+    clock.incrementAndGet();
+    sorted.sort(order);
+    assertEquals(List.of(failed, later, atDeadline), sorted, "a millisecond past it, last");
   }
 }

@@ -3,6 +3,7 @@ package io.foleystream.topology.generator;
 import static io.foleystream.topology.generator.DriverFixtures.await;
 import static io.foleystream.topology.generator.DriverFixtures.oneChunkEach;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foleystream.media.MediaException;
@@ -229,5 +230,16 @@ class GenerationRetryTest {
     assertTrue(budget.failed(List.of(other), 1000), "out of time");
     budget.forget(List.of(w));
     assertTrue(!budget.failed(List.of(w), 5000), "forgotten windows start afresh");
+  }
+
+  @Test
+  void oneAttemptAndNoTimeIsTheSmallestBudget() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new RetryBudget(0, 1000));
+    assertThrows(IllegalArgumentException.class,
+        () -> new RetryBudget(1, -1));
+    RetryBudget once = new RetryBudget(1, 0);
+    assertTrue(once.failed(List.of(new RetryBudget.Window(P0, 1)), 0),
+        "the first failure is the last");
   }
 }

@@ -54,6 +54,14 @@ class RedactionTest {
       String s = Redaction.redact(setting);
       assertFalse(s.contains(SECRET), s);
     }
+    assertEquals("token=" + Redaction.MASK, Redaction.redact("token=abc"),
+        "the setting's name stays, its value goes");
+    for (String secret : java.util.List.of("ssl.key.password", "client.secret",
+        "sasl.jaas.config", "basic.auth.user.info", "aws.credentials", "oauth.token", "ssl.key",
+        "service.apikey.id", "service.api.key.id")) {
+      assertTrue(Redaction.isSecretSetting(secret.toUpperCase(java.util.Locale.ROOT)), secret);
+    }
+    assertFalse(Redaction.isSecretSetting("ssl.keystore.type"));
     assertTrue(Redaction.isSecretSetting("sasl.jaas.config"));
     assertTrue(Redaction.isSecretSetting("basic.auth.user.info"));
     assertFalse(Redaction.isSecretSetting("bootstrap.servers"));
