@@ -12,8 +12,8 @@ import io.foleystream.inference.ProviderChoice;
 import io.foleystream.inference.RuntimeOptions;
 import io.foleystream.media.ChunkDecoder;
 import io.foleystream.media.DecoderSettings;
-import io.foleystream.media.FramePreprocessor;
 import io.foleystream.media.MediaException;
+import io.foleystream.media.PreprocessingWarmUp;
 import io.foleystream.schemas.AudioChunk;
 import io.foleystream.schemas.DeadLetter;
 import io.foleystream.schemas.DeadlineAction;
@@ -423,7 +423,7 @@ public final class FoleystreamApp implements AutoCloseable {
       long nanos = EngineWarmUp.run(engine, durations);
       try {
         ChunkDecoder.warmUp();
-        FramePreprocessor.warmUp(WARM_UP_FRAMES);
+        PreprocessingWarmUp.run(WARM_UP_FRAMES);
       } catch (MediaException e) {
         throw new ConfigException("GStreamer cannot decode video: " + e.getMessage(), e);
       }

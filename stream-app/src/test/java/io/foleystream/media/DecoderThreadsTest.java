@@ -39,6 +39,8 @@ class DecoderThreadsTest {
     assertEquals(DecoderThreads.AUTO, DecoderThreads.parse("auto"));
     assertEquals(DecoderThreads.LIBAV, DecoderThreads.parse(" libav "));
     assertEquals(new DecoderThreads(4), DecoderThreads.parse("4"));
+    assertEquals(new DecoderThreads(1), DecoderThreads.parse("1"));
+    assertEquals(DecoderThreads.AUTO, new DecoderThreads(-1));
     for (String bad : new String[] {"0", "-1", "many", ""}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> DecoderThreads.parse(bad), bad);

@@ -245,7 +245,7 @@ class FramePreprocessorTest {
         FramePreprocessor.synchformer()}) {
       float[] before = new float[branch.floatsPerFrame()];
       branch.preprocess(new I420Rows().of(frame), before, 0);
-      FramePreprocessor.warmUp(8);
+      PreprocessingWarmUp.run(8);
       float[] after = new float[branch.floatsPerFrame()];
       branch.preprocess(new I420Rows().of(frame), after, 0);
       org.junit.jupiter.api.Assertions.assertArrayEquals(before, after);

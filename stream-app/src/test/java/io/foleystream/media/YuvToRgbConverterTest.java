@@ -18,6 +18,8 @@ class YuvToRgbConverterTest {
   void blackWhiteAndGreyAreNeutral() {
     assertArrayEquals(new int[] {0, 0, 0}, convertOne(false, 16, 128, 128));
     assertArrayEquals(new int[] {255, 255, 255}, convertOne(false, 235, 128, 128));
+    assertArrayEquals(new int[] {235, 235, 235}, convertOne(true, 235, 128, 128),
+        "full range keeps Y 235 below white");
     assertArrayEquals(new int[] {0, 0, 0}, convertOne(true, 0, 128, 128));
     assertArrayEquals(new int[] {255, 255, 255}, convertOne(true, 255, 128, 128));
     int[] grey = convertOne(false, 126, 128, 128);
@@ -55,7 +57,8 @@ class YuvToRgbConverterTest {
           int to = range[1];
           float[][] dest = new float[3][to - from + 3];
           // Rows out of order, each twice: a kept chroma row must never serve the wrong row.
-          for (int y : new int[] {0, 1, h - 1, h / 2, h / 2, 1, 0}) {
+          for (int y : new int[] {0, 1, h - 1, h / 2, h / 2, 1, 0, Math.min(4, h - 1),
+              Math.min(1, h - 1)}) {
             rows.read(y, from, to, dest[0], dest[1], dest[2]);
             for (int x = from; x < to; x++) {
               for (int c = 0; c < 3; c++) {
