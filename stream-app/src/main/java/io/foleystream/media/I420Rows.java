@@ -12,13 +12,12 @@ final class I420Rows implements FrameRows {
 
   private I420Frame frame;
   private YuvToRgbConverter converter;
-  private float[] luma = new float[0];
-  private float[] redTerms = new float[0];
-  private float[] greenTerms = new float[0];
-  private float[] blueTerms = new float[0];
-  private int chromaRow = -1;
-  private int chromaFrom;
-  private int chromaTo;
+  private float[] luma;
+  private float[] redTerms;
+  private float[] greenTerms;
+  private float[] blueTerms;
+  /** Chroma row and column range of the kept chroma terms, packed; -1 for none. */
+  private long chromaKey;
 
   /**
    * Points this instance at a frame.
@@ -29,7 +28,12 @@ final class I420Rows implements FrameRows {
   I420Rows of(I420Frame frame) {
     this.frame = frame;
     this.converter = YuvToRgbConverter.forRange(frame.fullRange());
-    chromaRow = -1;
+    int width = frame.layout().width();
+    luma = new float[width];
+    redTerms = new float[width];
+    greenTerms = new float[width];
+    blueTerms = new float[width];
+    chromaKey = -1;
     return this;
   }
 
@@ -47,19 +51,12 @@ final class I420Rows implements FrameRows {
   public void read(int y, int from, int to, float[] red, float[] green, float[] blue) {
     I420Layout layout = frame.layout();
     int count = to - from;
-    if (luma.length < count) {
-      luma = new float[count];
-      redTerms = new float[count];
-      greenTerms = new float[count];
-      blueTerms = new float[count];
-      chromaRow = -1;
-    }
-    if (y >> 1 != chromaRow || from != chromaFrom || to != chromaTo) {
+    // Columns fit in 20 bits each: no video frame comes near a million pixels a side.
+    long key = (long) (y >> 1) << 40 | (long) from << 20 | to;
+    if (key != chromaKey) {
       converter.chromaTerms(frame.data(), layout, y >> 1, from, to, redTerms, greenTerms,
           blueTerms);
-      chromaRow = y >> 1;
-      chromaFrom = from;
-      chromaTo = to;
+      chromaKey = key;
     }
     converter.lumaTerms(frame.data(), y * layout.yStride() + from, count, luma);
     YuvToRgbConverter.clampInto(luma, redTerms, count, red);

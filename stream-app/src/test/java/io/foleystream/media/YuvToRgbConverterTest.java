@@ -57,8 +57,11 @@ class YuvToRgbConverterTest {
           int to = range[1];
           float[][] dest = new float[3][to - from + 3];
           // Rows out of order, each twice: a kept chroma row must never serve the wrong row.
-          for (int y : new int[] {0, 1, h - 1, h / 2, h / 2, 1, 0, Math.min(4, h - 1),
-              Math.min(1, h - 1)}) {
+          int four = Math.min(4, h - 1);
+          int one = Math.min(1, h - 1);
+          // Each range starts on the row the range before ended on, so the kept chroma terms
+          // must also be told apart by their columns.
+          for (int y : new int[] {four, 0, 1, h - 1, h / 2, h / 2, 1, 0, four, one, four}) {
             rows.read(y, from, to, dest[0], dest[1], dest[2]);
             for (int x = from; x < to; x++) {
               for (int c = 0; c < 3; c++) {
