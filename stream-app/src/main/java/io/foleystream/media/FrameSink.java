@@ -31,4 +31,24 @@ public interface FrameSink {
    * @return true to go on decoding, false when no later frame is needed
    */
   boolean accept(RgbFrame frame);
+
+  /**
+   * A sink that copies no frame but lets the whole input decode: decoding it checks that it
+   * decodes and counts its frames.
+   *
+   * @return the sink
+   */
+  static FrameSink skipEveryFrame() {
+    return new FrameSink() {
+      @Override
+      public Decision decide(long ptsUs) {
+        return Decision.SKIP;
+      }
+
+      @Override
+      public boolean accept(RgbFrame frame) {
+        return true;
+      }
+    };
+  }
 }

@@ -53,17 +53,7 @@ class DecoderChoiceTest {
     Path file = NumberedVideo.encode(dir, "choice", 64, 48, "25/1",
         NumberedVideo.constantRate(25, 1, 10), NumberedVideo.Encoding.h264Ts(10, 0));
     MediaChunk chunk = new MediaChunk(NumberedVideo.bytes(file), ContainerType.MPEG_TS, 0, 400_000);
-    FrameSink skipAll = new FrameSink() {
-      @Override
-      public Decision decide(long ptsUs) {
-        return Decision.SKIP;
-      }
-
-      @Override
-      public boolean accept(RgbFrame frame) {
-        return true;
-      }
-    };
+    FrameSink skipAll = FrameSink.skipEveryFrame();
     try (ChunkDecoder libav = new ChunkDecoder(DecoderSettings.defaults()
         .withDecoder(DecoderChoice.LIBAV))) {
       assertEquals(10, libav.decode(chunk, skipAll).framesDecoded());

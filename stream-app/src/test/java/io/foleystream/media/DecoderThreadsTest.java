@@ -67,17 +67,7 @@ class DecoderThreadsTest {
         NumberedVideo.constantRate(25, 1, 10), NumberedVideo.Encoding.h264Ts(10, 0));
     MediaChunk chunk = new MediaChunk(NumberedVideo.bytes(file), ContainerType.MPEG_TS, 0,
         400_000);
-    FrameSink skipAll = new FrameSink() {
-      @Override
-      public Decision decide(long ptsUs) {
-        return Decision.SKIP;
-      }
-
-      @Override
-      public boolean accept(RgbFrame frame) {
-        return true;
-      }
-    };
+    FrameSink skipAll = FrameSink.skipEveryFrame();
     for (DecoderThreads threads : new DecoderThreads[] {DecoderThreads.AUTO,
         DecoderThreads.LIBAV, new DecoderThreads(2)}) {
       try (ChunkDecoder decoder = new ChunkDecoder(DecoderSettings.defaults()

@@ -315,17 +315,7 @@ public final class WindowFeaturizer implements AutoCloseable {
   /** Decodes one chunk alone; returns its failure, or null when it decodes. */
   private MediaException probe(MediaChunk chunk) {
     try {
-      probe.decode(chunk, new FrameSink() {
-        @Override
-        public Decision decide(long ptsUs) {
-          return Decision.SKIP;
-        }
-
-        @Override
-        public boolean accept(RgbFrame frame) {
-          return true;
-        }
-      });
+      probe.decode(chunk, FrameSink.skipEveryFrame());
       return null;
     } catch (MediaException e) {
       return e;

@@ -12,9 +12,7 @@ import io.foleystream.schemas.WindowTask;
 import io.foleystream.topology.timeline.StreamTimeline;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,23 +29,7 @@ class LiveRampAssemblerTest {
         GapPolicy.NEAREST_FRAME, 0, "", "", 42, 25, 4.5,
         AssemblerSettings.DEFAULT_COVERAGE_TOLERANCE_MICROS, 0,
         new AssemblerSettings.AudioGrid(16_000, 512, WindowMode.LIVE, 320_000, rampUp));
-    Map<Long, VideoChunk> store = new HashMap<>();
-    return new StreamAssembler(settings, new StreamAssembler.ChunkStore() {
-      @Override
-      public VideoChunk get(String streamId, long sequence) {
-        return store.get(sequence);
-      }
-
-      @Override
-      public void put(String streamId, long sequence, VideoChunk chunk) {
-        store.put(sequence, chunk);
-      }
-
-      @Override
-      public void delete(String streamId, long sequence) {
-        store.remove(sequence);
-      }
-    }, "video");
+    return new StreamAssembler(settings, new InMemoryChunkStore(), "video");
   }
 
   private static VideoChunk chunk(long sequence, boolean end) {

@@ -20,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +29,8 @@ class StreamAssemblerTest {
   private static final long S = 1_000_000L;
 
   /** The chunk store, by sequence number (one stream per test). */
-  private final Map<Long, VideoChunk> store = new TreeMap<>();
+  private final InMemoryChunkStore chunkStore = new InMemoryChunkStore();
+  private final Map<Long, VideoChunk> store = chunkStore.chunks();
   private StreamAssembler assembler;
 
   @BeforeEach
@@ -45,22 +45,7 @@ class StreamAssemblerTest {
   }
 
   private StreamAssembler assembler(AssemblerSettings settings) {
-    return new StreamAssembler(settings, new StreamAssembler.ChunkStore() {
-      @Override
-      public VideoChunk get(String streamId, long sequence) {
-        return store.get(sequence);
-      }
-
-      @Override
-      public void put(String streamId, long sequence, VideoChunk chunk) {
-        store.put(sequence, chunk);
-      }
-
-      @Override
-      public void delete(String streamId, long sequence) {
-        store.remove(sequence);
-      }
-    }, "video");
+    return new StreamAssembler(settings, chunkStore, "video");
   }
 
   private StreamAssembler.Outcome accept(StreamAssembler.Outcome previous, VideoChunk chunk,
