@@ -9,4 +9,6 @@ WORK="${1:-stream-app/target/bench}"
 mvn -B -ntp -q -pl stream-app -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
 CP="stream-app/target/classes:stream-app/target/test-classes:$(cat stream-app/target/bench.cp)"
-exec java -Xmx512m -cp "$CP" io.foleystream.media.MediaBenchmark "$WORK" "${2:-5}"
+# Compiler threads kept for the whole run, so that their CPU is counted as the JIT's rather than
+# as that of threads which ended during a run (counted as GStreamer's decoder threads).
+exec java -Xmx512m -XX:-UseDynamicNumberOfCompilerThreads -cp "$CP" io.foleystream.media.MediaBenchmark "$WORK" "${2:-5}"
