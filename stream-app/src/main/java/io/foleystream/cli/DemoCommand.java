@@ -3,6 +3,7 @@ package io.foleystream.cli;
 import ch.qos.logback.classic.Level;
 import io.foleystream.config.ConfigKeys;
 import io.foleystream.config.FoleystreamConfig;
+import io.foleystream.config.KeyCheck;
 import io.foleystream.devstack.ApicurioRegistryServer;
 import io.foleystream.devstack.EmbeddedKafkaBroker;
 import io.foleystream.inference.ModelSet;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -120,10 +122,55 @@ final class DemoCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   long lingerSeconds;
 
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Set any other configuration key (repeatable), as with run: the live ramp-up,"
+          + " the decoder threads, the batch and deadline policies. Keys the options above set,"
+          + " and the demo's own broker, registry and state directory, are refused.")
+  Map<String, String> extraSettings = new LinkedHashMap<>();
+
+  /**
+   * Keys the demo decides itself, with what to use instead: its options, or nothing (it runs its
+   * own broker, registry and state directory, and its window is the model set's).
+   */
+  private static final Map<String, String> OWN_KEYS = Map.of(
+      "bootstrap.servers", "the demo runs its own broker (run connects to yours)",
+      "schema.registry.url", "the demo runs its own registry (run connects to yours)",
+      "state.dir", "the demo keeps its state under --out",
+      ConfigKeys.MODELS.name(), "use --models",
+      ConfigKeys.PROMPT.name(), "use --prompt",
+      ConfigKeys.STEPS.name(), "use --steps",
+      ConfigKeys.WINDOW_MODE.name(), "use --mode",
+      ConfigKeys.WINDOW_HOP_MS.name(), "use --hop-ms",
+      ConfigKeys.WINDOW_DURATION_MS.name(), "the demo's window is the model set's");
+
   private final PrintStream console = System.out;
+
+  /**
+   * The demo's settings with the {@code --set} entries added, checked before anything starts.
+   *
+   * @param own what the demo sets
+   * @param extra the {@code --set} entries
+   * @return both, in one map
+   * @throws UsageException for a key the demo decides itself
+   * @throws io.foleystream.config.ConfigException for a misspelt application key
+   */
+  static Map<String, String> withExtraSettings(Map<String, String> own,
+      Map<String, String> extra) {
+    for (String key : extra.keySet()) {
+      String instead = OWN_KEYS.get(key);
+      if (instead != null) {
+        throw new UsageException("--set " + key + ": " + instead);
+      }
+    }
+    Map<String, String> all = new HashMap<>(own);
+    all.putAll(extra);
+    KeyCheck.requireKnown(FoleystreamConfig.of(all), Map.of());
+    return all;
+  }
 
   @Override
   public Integer call() throws Exception {
+    withExtraSettings(Map.of(), extraSettings);
     Path setDir = models != null ? Preflight.modelSet(models, "--models") : findTinySet();
     if (setDir == null) {
       throw new UsageException("cannot find the tiny model set (" + TINY_SET + "); run from the"
@@ -178,7 +225,7 @@ final class DemoCommand implements Callable<Integer> {
       if (steps != null) {
         values.put(ConfigKeys.STEPS.name(), String.valueOf(steps));
       }
-      FoleystreamConfig config = FoleystreamConfig.of(values);
+      FoleystreamConfig config = FoleystreamConfig.of(withExtraSettings(values, extraSettings));
       try (FoleystreamApp app = FoleystreamApp.start(config, loadProgress())) {
         step("application running: assembler and generator, metrics on"
             + " http://127.0.0.1:%d/metrics", app.httpPort());

@@ -151,6 +151,13 @@ class CliErrorsTest {
         "--video", "/nope.mp4");
     failing(2, List.of("--out /proc/nope: cannot create the folder"), "demo", "--models",
         set.toString(), "--out", "/proc/nope");
+    failing(2, List.of("--set foleystream.window.mode: use --mode"), "demo", "--models",
+        set.toString(), "--set", "foleystream.window.mode=LIVE");
+    failing(2, List.of("--set bootstrap.servers: the demo runs its own broker"), "demo",
+        "--models", set.toString(), "--set", "bootstrap.servers=kafka:9092");
+    failing(2, List.of("unknown key foleystream.window.rampup",
+        "did you mean foleystream.window.ramp.up?"), "demo", "--models", set.toString(),
+        "--set", "foleystream.window.rampup=false");
   }
 
   @Test
