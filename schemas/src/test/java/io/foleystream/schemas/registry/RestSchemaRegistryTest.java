@@ -216,8 +216,8 @@ class RestSchemaRegistryTest {
         .respond(200, "{\"id\":3}")
         .respond(200, "{\"id\":4}");
     List<Long> waits = new ArrayList<>();
-    SchemaRegistry registry = recording(Map.of("max.retries", "3", "retries.wait.ms", "100",
-        "retries.max.wait.ms", "300"), waits);
+    SchemaRegistry registry = client(Map.of("max.retries", "3", "retries.wait.ms", "100",
+        "retries.max.wait.ms", "300"), waits::add);
 
     assertEquals(3, registry.register("s", SCHEMA));
     assertEquals(List.of(100L, 200L, 300L), waits);
@@ -228,10 +228,9 @@ class RestSchemaRegistryTest {
   @Test
   void anInterruptedWaitStopsRetryingAndKeepsTheInterrupt() {
     server = FakeRegistryServer.http().respond(503, "down").respond(200, "{\"id\":1}");
-    RestSchemaRegistry registry = new RestSchemaRegistry(RegistryClientConfig.from(Map.of(
-        "schema.registry.url", server.url("http"), "max.retries", "3")), millis -> {
-          throw new InterruptedException("stop");
-        });
+    SchemaRegistry registry = client(Map.of("max.retries", "3"), millis -> {
+      throw new InterruptedException("stop");
+    });
 
     RegistryUnavailableException e =
         assertThrows(RegistryUnavailableException.class, () -> registry.register("s", SCHEMA));
@@ -330,17 +329,15 @@ class RestSchemaRegistryTest {
     assertEquals("", server.requests().get(0).body());
   }
 
+  /** A client of the fake registry whose waits between attempts take no time. */
   private SchemaRegistry client(Map<String, ?> extra) {
-    Map<String, Object> configs = new HashMap<>(extra);
-    configs.put("schema.registry.url", server.url("http"));
-    configs.putIfAbsent("retries.wait.ms", "1");
-    return RestSchemaRegistry.fromConfigs(configs);
+    return client(extra, millis -> { });
   }
 
-  private SchemaRegistry recording(Map<String, ?> extra, List<Long> waits) {
+  private SchemaRegistry client(Map<String, ?> extra, RestSchemaRegistry.Pause pause) {
     Map<String, Object> configs = new HashMap<>(extra);
     configs.put("schema.registry.url", server.url("http"));
-    return new RestSchemaRegistry(RegistryClientConfig.from(configs), waits::add);
+    return new RestSchemaRegistry(RegistryClientConfig.from(configs), pause);
   }
 
   private static String refused(Executable call) {
